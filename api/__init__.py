@@ -1,0 +1,1 @@
+"""sheqia — the domain and the web application of the community service project fair."""

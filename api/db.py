@@ -1,0 +1,69 @@
+"""The database: Tortoise configuration, start-up, shutdown and migrations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as run_migrations
+
+from api.settings import Settings
+
+MODEL_MODULES = [
+    "api.places.models",
+    "api.catalog.models",
+    "api.fairs.models",
+    "api.projects.models",
+    "api.organizations.models",
+    "api.supervisors.models",
+    "api.bidding.models",
+    "api.contracts.models",
+    "api.auth.models",
+    "api.audit.models",
+    "api.matching.models",
+]
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    """The Tortoise configuration for ``settings``: one app, migrations checked in."""
+    return {
+        "connections": {"default": settings.database_url},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "api.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": settings.timezone,
+    }
+
+
+async def migrate(settings: Settings) -> None:
+    """Bring the schema up to the latest checked-in migration."""
+    await run_migrations(config=tortoise_config(settings))
+    await Tortoise.close_connections()
+
+
+async def start(settings: Settings) -> None:
+    """Open the ORM for a running process.
+
+    The global fallback lets request tasks (which do not inherit the lifespan's
+    context) find the connections.
+    """
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+
+
+async def stop() -> None:
+    await Tortoise.close_connections()
+
+
+def _cli_config() -> dict[str, Any]:
+    from api.settings import load_settings
+
+    return tortoise_config(load_settings())
+
+
+# For Tortoise's own CLI (``tortoise -c api.db.TORTOISE_ORM makemigrations``).
+TORTOISE_ORM = _cli_config()

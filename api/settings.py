@@ -1,0 +1,46 @@
+"""Settings read from the environment: nothing is required to run the embedded default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite://./sheqia.db"
+
+
+def _normalise_url(url: str) -> str:
+    # Tortoise names the PostgreSQL scheme "postgres"; accept the usual spellings too.
+    for alias in ("postgresql+asyncpg://", "postgresql://"):
+        if url.startswith(alias):
+            return "postgres://" + url[len(alias) :]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The process-wide configuration, read once from ``SHEQIA_*`` variables."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    env: str = "development"
+    timezone: str = "Asia/Shanghai"
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 4000
+    page_size_cap: int = 100
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings() -> Settings:
+    env = os.environ
+    return Settings(
+        database_url=_normalise_url(env.get("SHEQIA_DATABASE_URL", DEFAULT_DATABASE_URL)),
+        env=env.get("SHEQIA_ENV", "development"),
+        timezone=env.get("SHEQIA_TIMEZONE", "Asia/Shanghai"),
+    )
