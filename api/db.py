@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise import Tortoise
-from tortoise.migrations.api import migrate as run_migrations
+from tortoise import Tortoise, connections
+from tortoise.migrations.executor import MigrationExecutor
 
 from api.settings import Settings
 
@@ -41,9 +41,21 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
 
 
 async def migrate(settings: Settings) -> None:
-    """Bring the schema up to the latest checked-in migration."""
-    await run_migrations(config=tortoise_config(settings))
-    await Tortoise.close_connections()
+    """Bring the schema up to the latest checked-in migration, then close the connections."""
+    await Tortoise.init(config=tortoise_config(settings))
+    try:
+        await migrate_connected(settings)
+    finally:
+        await Tortoise.close_connections()
+
+
+async def migrate_connected(settings: Settings) -> None:
+    """Apply pending migrations over the ORM's open connection.
+
+    Used where the database only lives as long as that connection (in-memory SQLite).
+    """
+    apps = tortoise_config(settings)["apps"]
+    await MigrationExecutor(connections.get("default"), apps).migrate()
 
 
 async def start(settings: Settings) -> None:

@@ -28,7 +28,12 @@ class MatchSlot(Model):
     district: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.District", related_name="match_slots", null=True, on_delete=fields.CASCADE
     )
+    # A snapshot of the facts the score and its reasons are made of.
     social_workers = fields.IntField()
+    grade = fields.CharField(max_length=4, null=True)
+    evaluations_passed = fields.IntField(default=0)
+    evaluations_failed = fields.IntField(default=0)
+    active_projects = fields.IntField(default=0)
     quality = fields.FloatField()
     restricted_until = fields.DatetimeField(null=True)
 

@@ -17,7 +17,9 @@ class Supervisor(Model):
     affiliation = fields.CharField(max_length=128)
     # The pool organization this person works for, if any: a conflict of interest.
     affiliated_organization: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
-        "models.Organization", related_name="affiliated_experts", null=True,
+        "models.Organization",
+        related_name="affiliated_experts",
+        null=True,
         on_delete=fields.SET_NULL,
     )
     contact_phone = fields.CharField(max_length=32, default="")

@@ -1,0 +1,53 @@
+"""The web application: GraphQL, health check and the static front end."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from tortoise import connections
+
+from api import db
+from api.settings import Settings, load_settings
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Alive and able to reach the database."""
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as exc:  # any failure means "not healthy"; the reason is for operators
+        return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, 503)
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    from schema.http import GraphQLView
+    from schema.schema import build_schema
+
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await db.start(settings)
+        try:
+            yield
+        finally:
+            await db.stop()
+
+    graphql = GraphQLView(build_schema(settings), settings)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Mount("/", StaticFiles(directory=FRONTEND, html=True, check_dir=False), name="frontend"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    return app

@@ -1,0 +1,103 @@
+"""Finding the best-fitting organizations for many projects in one statement.
+
+For each project the statement takes two short index scans of the matching index:
+the top organizations serving the project's district, and the top organizations
+anywhere. Their union holds the exact top ``k`` by fit, which is merged here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise import connections
+
+from api.catalog.models import ServiceClass
+from api.matching.scoring import OrganizationFacts, fit, reasons
+
+COLUMNS = (
+    "organization_id, district_id, quality, social_workers, grade,"
+    " evaluations_passed, evaluations_failed, active_projects"
+)
+
+
+@dataclass(frozen=True)
+class ProjectNeed:
+    """What a project asks of an organization."""
+
+    project_id: int
+    service_class: ServiceClass
+    district_id: int
+    district_name: str
+    min_social_workers: int
+
+
+@dataclass(frozen=True)
+class OrganizationMatch:
+    organization_id: int
+    score: float
+    reasons: list[str]
+
+
+async def organizations_for(needs: list[ProjectNeed], k: int) -> dict[int, list[OrganizationMatch]]:
+    """The ``k`` best eligible organizations for each project, best first."""
+    if not needs or k <= 0:
+        return {}
+    conn = connections.get("default")
+    sql, params = _statement(needs, k, conn.capabilities.dialect)
+    rows = await conn.execute_query_dict(sql, params)
+    by_project: dict[int, list[dict[str, Any]]] = {n.project_id: [] for n in needs}
+    for row in rows:
+        by_project[row["pid"]].append(row)
+    return {n.project_id: _merge(n, by_project[n.project_id], k) for n in needs}
+
+
+def _statement(needs: list[ProjectNeed], k: int, dialect: str) -> tuple[str, list[Any]]:
+    params: list[Any] = []
+
+    def mark(value: Any) -> str:
+        params.append(value)
+        return f"${len(params)}" if dialect == "postgres" else "?"
+
+    now = datetime.now(UTC)
+    parts = []
+    for n in needs:
+        for district in (n.district_id, None):
+            where_district = (
+                f"district_id = {mark(district)}" if district else "district_id IS NULL"
+            )
+            parts.append(
+                f"SELECT * FROM (SELECT {int(n.project_id)} AS pid, {COLUMNS} FROM match_slot"
+                f" WHERE service_class = {mark(n.service_class.value)} AND {where_district}"
+                f" AND social_workers >= {mark(n.min_social_workers)}"
+                f" AND (restricted_until IS NULL OR restricted_until <= {mark(now)})"
+                f" ORDER BY quality DESC, organization_id LIMIT {int(k)}) AS s{len(parts)}"
+            )
+    return " UNION ALL ".join(parts), params
+
+
+def _merge(need: ProjectNeed, rows: list[dict[str, Any]], k: int) -> list[OrganizationMatch]:
+    best: dict[int, OrganizationMatch] = {}
+    for row in rows:
+        local = row["district_id"] is not None
+        match = _match(need, row, local)
+        known = best.get(match.organization_id)
+        if known is None or match.score > known.score:
+            best[match.organization_id] = match
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.organization_id))
+    return ranked[:k]
+
+
+def _match(need: ProjectNeed, row: dict[str, Any], local: bool) -> OrganizationMatch:
+    facts = OrganizationFacts(
+        social_workers=row["social_workers"],
+        grade=row["grade"],
+        evaluations_passed=row["evaluations_passed"],
+        evaluations_failed=row["evaluations_failed"],
+        active_projects=row["active_projects"],
+    )
+    said = reasons(
+        facts, need.service_class, need.district_name if local else None, need.min_social_workers
+    )
+    return OrganizationMatch(row["organization_id"], fit(row["quality"], local), said)

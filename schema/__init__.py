@@ -1,0 +1,1 @@
+"""The GraphQL schema of the fair: types, resolvers and dataloaders, domain by domain."""

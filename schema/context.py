@@ -1,0 +1,50 @@
+"""The per-request context: who is asking, and this request's own dataloaders."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info as StrawberryInfo
+
+from api.auth.models import Account, Role
+from api.settings import Settings
+
+L = TypeVar("L", bound=DataLoader[Any, Any])
+
+
+class Context:
+    """Built for every request, so loaders never serve one request's data to another."""
+
+    def __init__(
+        self,
+        request: Request | WebSocket,
+        response: Response | WebSocket | None,
+        settings: Settings,
+        account: Account | None = None,
+    ) -> None:
+        self.request = request
+        self.response = response
+        self.settings = settings
+        self.account = account
+        self._loaders: dict[type, DataLoader[Any, Any]] = {}
+
+    def loader(self, kind: type[L]) -> L:
+        """This request's instance of the loader class ``kind``."""
+        found = self._loaders.get(kind)
+        if found is None:
+            found = self._loaders[kind] = kind()
+        return found  # type: ignore[return-value]
+
+    @property
+    def role(self) -> Role | None:
+        return self.account.role if self.account else None
+
+    def is_organizer(self) -> bool:
+        return self.role is Role.ORGANIZER
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,144 @@
+"""GraphQL types of fair editions and their figures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from api.fairs.models import Fair as FairRow
+from api.fairs.queries import is_open
+from api.fairs.stats import FairFigures, fair_figures
+from schema.catalog.types import ServiceClass
+from schema.context import Info
+from schema.places.types import District, districts_by_ids
+from schema.relay import Node, to_global_id
+
+if TYPE_CHECKING:
+    from schema.projects.types import ProjectConnection, ProjectFilter
+
+ProjectConnectionRef = Annotated["ProjectConnection", strawberry.lazy("schema.projects.types")]
+ProjectFilterRef = Annotated["ProjectFilter", strawberry.lazy("schema.projects.types")]
+
+
+@strawberry.type(description="评审标准或评估组成项及其权重。A weighted criterion.")
+class Criterion:
+    key: str = strawberry.field(description="稳定的键，评分时引用。Stable key.")
+    name: str = strawberry.field(description="名称。Name.")
+    weight: float = strawberry.field(description="权重（合计 100）。Weight; weights sum to 100.")
+
+
+@strawberry.type(description="某一服务类别的项目数与预算。Projects and budget of one class.")
+class ClassStat:
+    service_class: ServiceClass = strawberry.field(description="服务类别。")
+    project_count: int = strawberry.field(description="项目数。")
+    budget: Decimal = strawberry.field(description="预算合计。Total budget.")
+
+
+@strawberry.type(description="某一区的项目数与预算。Projects and budget in one district.")
+class DistrictStat:
+    district: District = strawberry.field(description="行政区。")
+    project_count: int = strawberry.field(description="项目数。")
+    budget: Decimal = strawberry.field(description="预算合计。Total budget.")
+
+
+@strawberry.type(description="本届洽谈会的统计。The fair's figures.")
+class FairStats:
+    figures: strawberry.Private[FairFigures]
+
+    @strawberry.field(description="已发布项目数。Published projects.")
+    def project_count(self) -> int:
+        return self.figures.projects.count
+
+    @strawberry.field(description="已发布项目预算合计。Their total budget.")
+    def total_budget(self) -> Decimal:
+        return self.figures.projects.budget
+
+    @strawberry.field(description="已签约（已立项）项目数。Awarded projects.")
+    def awarded_count(self) -> int:
+        return self.figures.awarded.count
+
+    @strawberry.field(description="已签约金额合计。Money committed by awards.")
+    def awarded_budget(self) -> Decimal:
+        return self.figures.awarded.budget
+
+    @strawberry.field(description="按服务类别。By service class.")
+    def by_service_class(self) -> list[ClassStat]:
+        return [
+            ClassStat(service_class=cls, project_count=t.count, budget=t.budget)
+            for cls, t in sorted(self.figures.by_class.items())
+        ]
+
+    @strawberry.field(description="按行政区。By district.")
+    async def by_district(self, info: Info) -> list[DistrictStat]:
+        tallies = self.figures.by_district
+        districts = await districts_by_ids(info, sorted(tallies))
+        return [
+            DistrictStat(
+                district=d,
+                project_count=tallies[pk].count,
+                budget=tallies[pk].budget,
+            )
+            for d, pk in zip(districts, sorted(tallies), strict=True)
+        ]
+
+
+@strawberry.type(description="一届社洽会。One edition of the fair.")
+class Fair(Node):
+    edition: int = strawberry.field(description="届次。Edition number.")
+    name: str = strawberry.field(description="名称。Name.")
+    opens_at: datetime = strawberry.field(description="开放认领时间。When claiming opens.")
+    closes_at: datetime = strawberry.field(description="截止时间。When claiming closes.")
+    row: strawberry.Private[FairRow]
+
+    @strawberry.field(description="现在是否开放认领。Open for claims now.")
+    def is_open(self) -> bool:
+        return is_open(self.row)
+
+    @strawberry.field(description="竞争性项目的评审标准，权重合计 100。How bids are scored.")
+    def criteria(self) -> list[Criterion]:
+        return [Criterion(**c) for c in self.row.criteria]
+
+    @strawberry.field(
+        description="项目评估的组成项；居委会评价与服务对象满意度合计不少于 60。"
+        " How evaluations score projects."
+    )
+    def evaluation_components(self) -> list[Criterion]:
+        return [Criterion(**c) for c in self.row.evaluation_components]
+
+    @strawberry.field(description="中期评估通过后支付的比例（30%–40%）。Mid-term tranche share.")
+    def midterm_share(self) -> float:
+        return float(self.row.midterm_share)
+
+    @strawberry.field(description="评估合格分。Evaluation pass mark.")
+    def pass_mark(self) -> float:
+        return self.row.pass_mark
+
+    @strawberry.field(description="本届统计。The fair's figures.")
+    async def stats(self) -> FairStats:
+        return FairStats(figures=await fair_figures(self.row.id))
+
+    @strawberry.field(description="本届的项目。The fair's projects.")
+    async def projects(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: ProjectFilterRef | None = None,
+    ) -> ProjectConnectionRef:
+        from schema.projects.queries import project_connection
+
+        return await project_connection(info, first, after, filter, fair_id=self.row.id)
+
+    @classmethod
+    def from_row(cls, row: FairRow) -> Fair:
+        return cls(
+            id=to_global_id("Fair", row.id),
+            edition=row.edition,
+            name=row.name,
+            opens_at=row.opens_at,
+            closes_at=row.closes_at,
+            row=row,
+        )

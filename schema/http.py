@@ -1,0 +1,79 @@
+"""The GraphQL endpoint over HTTP, following the GraphQL-over-HTTP specification.
+
+Clients that accept ``application/graphql-response+json`` get that media type, and a
+request that could not be executed at all (unparsable or invalid document) answers 400
+without a ``data`` entry; ``application/json`` clients keep the legacy 200.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from api.auth.sessions import SESSION_COOKIE, account_for_token
+from api.settings import Settings
+from schema.context import Context
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def bearer_token(request: Request | WebSocket) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token:
+        return token.strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def wants_graphql_response(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return GRAPHQL_RESPONSE in accept or ("application/json" not in accept and "*/*" not in accept)
+
+
+class GraphQLView(GraphQL[Context, None]):
+    def __init__(self, schema: Any, settings: Settings) -> None:
+        super().__init__(
+            schema,
+            graphql_ide=None if settings.production else "graphiql",
+            allow_queries_via_get=True,
+        )
+        self.settings = settings
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        account = await account_for_token(bearer_token(request))
+        return Context(request, response, self.settings, account)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub = await super().get_sub_response(request)
+        request.state.sub_response = sub
+        return sub
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        data = await super().process_result(request, result)
+        if not wants_graphql_response(request):
+            return data
+        sub = request.state.sub_response
+        sub.headers["content-type"] = GRAPHQL_RESPONSE
+        if result.data is None and result.errors and all(e.path is None for e in result.errors):
+            data.pop("data", None)  # type: ignore[misc]
+            sub.status_code = 400
+        return data
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        media = sub_response.headers.get("content-type")
+        response = super().create_response(response_data, sub_response)
+        if media:
+            response.headers["content-type"] = media
+        return response

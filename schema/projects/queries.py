@@ -1,0 +1,68 @@
+"""Queries over the project catalogue."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.auth.models import Role
+from api.projects.models import Project as ProjectRow
+from api.projects.queries import PUBLIC_STATUSES, ProjectQuery, project_queryset
+from schema.connections import connection, fetch_page
+from schema.context import Info
+from schema.errors import QueryError
+from schema.projects.types import Project, ProjectConnection, ProjectEdge, ProjectFilter
+from schema.relay import pk_of, search_text
+
+
+def _can_see_drafts(info: Info) -> bool:
+    return info.context.role in (Role.ORGANIZER, Role.PUBLISHER)
+
+
+def project_query(info: Info, f: ProjectFilter | None, fair_id: int | None) -> ProjectQuery:
+    """The domain query for a GraphQL filter, with every value checked."""
+    q = ProjectQuery(fair_id=fair_id, include_drafts=_can_see_drafts(info))
+    if f is None:
+        return q
+    if f.fair is not None:
+        q.fair_id = pk_of(f.fair, "Fair")
+    q.service_classes = list(f.service_class or [])
+    q.district_ids = [pk_of(d, "District") for d in f.district or []]
+    q.statuses = list(f.status or [])
+    q.procurement, q.key_support = f.procurement, f.key_support
+    q.min_budget, q.max_budget = f.min_budget, f.max_budget
+    if q.min_budget is not None and q.max_budget is not None and q.min_budget > q.max_budget:
+        raise QueryError("预算下限不能大于上限（minBudget > maxBudget）")
+    q.search = search_text(f.search)
+    return q
+
+
+async def project_connection(
+    info: Info,
+    first: int | None,
+    after: str | None,
+    filter: ProjectFilter | None,
+    fair_id: int | None = None,
+) -> ProjectConnection:
+    query = project_queryset(project_query(info, filter, fair_id))
+    page = await fetch_page(query, first, after)
+    return connection(ProjectConnection, ProjectEdge, page, Project.from_row)
+
+
+@strawberry.type
+class ProjectsQuery:
+    @strawberry.field(description="按 id 取一个项目。One project by id.")
+    async def project(self, info: Info, id: strawberry.ID) -> Project | None:
+        row = await ProjectRow.get_or_none(id=pk_of(id, "Project"))
+        if row is None or (row.status not in PUBLIC_STATUSES and not _can_see_drafts(info)):
+            return None
+        return Project.from_row(row)
+
+    @strawberry.field(description="项目库，可筛选、搜索、分页（每页至多 100）。The catalogue.")
+    async def projects(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: ProjectFilter | None = None,
+    ) -> ProjectConnection:
+        return await project_connection(info, first, after, filter)

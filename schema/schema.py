@@ -1,0 +1,68 @@
+"""The served schema: the root types of every domain merged, with the protective limits."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+
+from api.settings import Settings, load_settings
+from schema.audit.queries import AuditQuery
+from schema.auth.queries import AuthQuery
+from schema.catalog.queries import CatalogQuery
+from schema.errors import QueryError
+from schema.fairs.queries import FairsQuery
+from schema.node import NodeQuery
+from schema.organizations.queries import OrganizationsQuery
+from schema.places.queries import PlacesQuery
+from schema.projects.queries import ProjectsQuery
+from schema.scalars import SCALAR_OVERRIDES
+from schema.supervisors.queries import SupervisorsQuery
+
+Query = merge_types(
+    "Query",
+    (
+        NodeQuery,
+        AuthQuery,
+        FairsQuery,
+        ProjectsQuery,
+        OrganizationsQuery,
+        SupervisorsQuery,
+        PlacesQuery,
+        CatalogQuery,
+        AuditQuery,
+    ),
+)
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Hide only what went wrong unexpectedly during execution.
+
+    Errors without a path (parse, validation, variable coercion) describe the client's
+    request; a ``QueryError`` is a refusal on purpose. Everything else is a bug whose
+    details must not reach the client.
+    """
+    if error.path is None:
+        return False
+    return not isinstance(error.original_error, QueryError | None)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or load_settings()
+    return strawberry.Schema(
+        query=Query,
+        scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
+        # Factories, so every request gets fresh extension instances.
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: MaskErrors(
+                should_mask_error=should_mask, error_message="服务器内部错误。Internal error."
+            ),
+        ],
+    )
+
+
+schema = build_schema()
