@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.tools import merge_types
 
 from api.settings import Settings, load_settings
@@ -34,6 +42,9 @@ Query = merge_types(
         AuditQuery,
     ),
 )
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "社洽会的查询入口：项目库、社会组织资源库与督导专家库。The fair's read API."
+)
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -50,14 +61,20 @@ def should_mask(error: GraphQLError) -> bool:
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or load_settings()
+    # The limit rules are built once: the validation cache keys on the rule classes, so
+    # rules made afresh per request would never hit it.
+    rules = [depth_rule(settings.max_query_depth, None), alias_rule(settings.max_aliases)]
     return strawberry.Schema(
         query=Query,
         scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
-        # Factories, so every request gets fresh extension instances.
+        # Factories, so every request gets fresh extension instances. The caches come
+        # after the limits: a document is parsed and validated (limits included) once,
+        # and the few documents the front end sends are then served from the caches.
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            ParserCache,
+            ValidationCache,
             lambda: MaskErrors(
                 should_mask_error=should_mask, error_message="服务器内部错误。Internal error."
             ),
