@@ -11,7 +11,6 @@ number of SQL statements, and the ratio to the baseline.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import platform
 import statistics
@@ -24,6 +23,7 @@ from typing import Any
 import aiosqlite
 import asyncpg
 import httpx
+import uvloop
 from asgi_lifespan import LifespanManager
 from tortoise import Tortoise
 
@@ -31,7 +31,7 @@ from api import db
 from api.app import create_app
 from api.catalog.models import ServiceClass
 from api.fairs.models import Fair
-from api.matching.search import ProjectNeed, _statement
+from api.matching.search import LATERAL_STATEMENT, ProjectNeed, _lateral_params, _statement
 from api.settings import Settings
 from api.sqlcount import count_statements
 from seeds.loader import load
@@ -54,8 +54,16 @@ query FairHall($first: Int!, $filter: ProjectFilter) {
 }
 """
 
-OPEN = ("PUBLISHED", "CLAIMED", "BIDDING", "AWARDED", "IN_DELIVERY", "CLOSED", "TERMINATED",
-        "WITHDRAWN")
+OPEN = (
+    "PUBLISHED",
+    "CLAIMED",
+    "BIDDING",
+    "AWARDED",
+    "IN_DELIVERY",
+    "CLOSED",
+    "TERMINATED",
+    "WITHDRAWN",
+)
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -129,27 +137,44 @@ class Raw:
         m = self.marks
         await self.fetch(
             f"SELECT * FROM fair WHERE opens_at <= {m(1, 1)} AND closes_at > {m(2, 1)}"
-            " ORDER BY opens_at DESC LIMIT 1", [now, now])
+            " ORDER BY opens_at DESC LIMIT 1",
+            [now, now],
+        )
         await self.fetch(
             "SELECT p.service_class, p.district_id, p.status, COUNT(p.id), SUM(p.budget),"
             " SUM(a.amount) FROM project p LEFT JOIN award a ON a.project_id = p.id"
             f" WHERE p.fair_id = {m(1, 1)} AND p.status IN ({m(2, len(OPEN))})"
-            " GROUP BY p.service_class, p.district_id, p.status", [fair_id, *OPEN])
+            " GROUP BY p.service_class, p.district_id, p.status",
+            [fair_id, *OPEN],
+        )
         where = f"fair_id = {m(1, 1)} AND status IN ({m(2, len(OPEN))})"
         projects = await self.fetch(
-            f"SELECT * FROM project WHERE {where} ORDER BY id LIMIT 51", [fair_id, *OPEN])
+            f"SELECT * FROM project WHERE {where} ORDER BY id LIMIT 51", [fair_id, *OPEN]
+        )
         await self.fetch(f"SELECT COUNT(*) FROM project WHERE {where}", [fair_id, *OPEN])
         ids = [p["id"] for p in projects[:50]]
         await self.fetch(
             f"SELECT project_id, COUNT(id) FROM bid WHERE project_id IN ({m(1, len(ids))})"
-            " AND status <> 'WITHDRAWN' GROUP BY project_id", ids)
+            " AND status <> 'WITHDRAWN' GROUP BY project_id",
+            ids,
+        )
         pubs = sorted({p["publisher_id"] for p in projects})
         await self.fetch(f"SELECT * FROM publisher WHERE id IN ({m(1, len(pubs))})", pubs)
         await self.fetch("SELECT * FROM district", [])
-        needs = [ProjectNeed(p["id"], ServiceClass(p["service_class"]), p["district_id"], "", p["min_social_workers"])
-                 for p in projects[:50]]
-        sql, params = _statement(needs, 3, self.dialect)
-        matches = await self.fetch(sql, params)
+        needs = [
+            ProjectNeed(
+                p["id"],
+                ServiceClass(p["service_class"]),
+                p["district_id"],
+                "",
+                p["min_social_workers"],
+            )
+            for p in projects[:50]
+        ]
+        if self.dialect == "postgres":
+            matches = await self.fetch(LATERAL_STATEMENT, _lateral_params(needs, 3))
+        else:
+            matches = await self.fetch(*_statement(needs, 3, self.dialect))
         org_ids = sorted({r["organization_id"] for r in matches})
         await self.fetch(f"SELECT * FROM organization WHERE id IN ({m(1, len(org_ids))})", org_ids)
         await self.organizations()
@@ -158,22 +183,29 @@ class Raw:
     async def organizations(self) -> None:
         m = self.marks
         sub = f"SELECT organization_id FROM organization_service_class WHERE service_class = {m(1, 1)}"
-        orgs = await self.fetch(f"SELECT * FROM organization WHERE id IN ({sub}) ORDER BY id LIMIT 21",
-                                ["ELDERLY"])
+        orgs = await self.fetch(
+            f"SELECT * FROM organization WHERE id IN ({sub}) ORDER BY id LIMIT 21", ["ELDERLY"]
+        )
         await self.fetch(f"SELECT COUNT(*) FROM organization WHERE id IN ({sub})", ["ELDERLY"])
         ids = [o["id"] for o in orgs[:20]]
         await self.fetch(
             f"SELECT organization_id, district_id FROM organization_district"
-            f" WHERE organization_id IN ({m(1, len(ids))})", ids)
+            f" WHERE organization_id IN ({m(1, len(ids))})",
+            ids,
+        )
 
     async def supervisors(self) -> None:
         m = self.marks
-        sups = await self.fetch("SELECT * FROM supervisor WHERE load < max_load ORDER BY id LIMIT 21", [])
+        sups = await self.fetch(
+            "SELECT * FROM supervisor WHERE load < max_load ORDER BY id LIMIT 21", []
+        )
         await self.fetch("SELECT COUNT(*) FROM supervisor WHERE load < max_load", [])
         ids = [s["id"] for s in sups[:20]]
         await self.fetch(
             f"SELECT supervisor_id, service_class FROM supervisor_expertise"
-            f" WHERE supervisor_id IN ({m(1, len(ids))})", ids)
+            f" WHERE supervisor_id IN ({m(1, len(ids))})",
+            ids,
+        )
 
 
 async def raw_sqlite(path: str, fair_id: int, runs: int) -> list[float]:
@@ -191,6 +223,7 @@ async def raw_sqlite(path: str, fair_id: int, runs: int) -> list[float]:
 async def raw_postgres(url: str, fair_id: int, runs: int) -> list[float]:
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
     try:
+
         async def fetch(sql: str, params: list[Any]) -> list[Any]:
             return list(await conn.fetch(sql, *params))
 
@@ -212,11 +245,19 @@ async def ensure_pg_database() -> None:
 def summary(name: str, graphql: dict[str, Any], raw: list[float]) -> dict[str, Any]:
     p50, p95 = statistics.median(graphql["samples"]), percentile(graphql["samples"], 0.95)
     r50, r95 = statistics.median(raw), percentile(raw, 0.95)
-    row = {"engine": name, "p50_ms": round(p50, 1), "p95_ms": round(p95, 1),
-           "statements": graphql["statements"], "raw_p50_ms": round(r50, 1),
-           "raw_p95_ms": round(r95, 1), "ratio_p50": round(p50 / r50, 2)}
-    print(f"  {name}: GraphQL p50 {p50:.1f} ms, p95 {p95:.1f} ms, {graphql['statements']} statements;"
-          f" raw p50 {r50:.1f} ms, p95 {r95:.1f} ms; ratio {p50 / r50:.2f}x")
+    row = {
+        "engine": name,
+        "p50_ms": round(p50, 1),
+        "p95_ms": round(p95, 1),
+        "statements": graphql["statements"],
+        "raw_p50_ms": round(r50, 1),
+        "raw_p95_ms": round(r95, 1),
+        "ratio_p50": round(p50 / r50, 2),
+    }
+    print(
+        f"  {name}: GraphQL p50 {p50:.1f} ms, p95 {p95:.1f} ms, {graphql['statements']} statements;"
+        f" raw p50 {r50:.1f} ms, p95 {r95:.1f} ms; ratio {p50 / r50:.2f}x"
+    )
     return row
 
 
@@ -242,8 +283,10 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--engines", default="sqlite,postgres")
     args = parser.parse_args()
-    print(f"fair hall, city scale, {args.runs} runs — {platform.node()} {platform.machine()}"
-          f" Python {platform.python_version()} — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(
+        f"fair hall, city scale, {args.runs} runs — {platform.node()} {platform.machine()}"
+        f" Python {platform.python_version()} — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
     rows = []
     for engine in args.engines.split(","):
         print(f"[{engine}]")
@@ -253,4 +296,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    # The event loop uvicorn serves with (uvicorn[standard] installs uvloop).
+    uvloop.run(main())

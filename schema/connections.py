@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from api.pagination import Page, keyset_page
@@ -23,7 +22,7 @@ def connection(
     connection_type: type[C],
     edge_type: type,
     page: Page[Any],
-    to_node: Callable[[Model], Any],
+    to_node: Callable[[Any], Any],
 ) -> C:
     edges = [edge_type(cursor=to_cursor(row.id), node=to_node(row)) for row in page.rows]
     info = PageInfo(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,7 +37,7 @@ class Context:
         """This request's instance of the loader class ``kind``."""
         found = self._loaders.get(kind)
         if found is None:
-            found = self._loaders[kind] = kind()
+            found = self._loaders[kind] = cast(Callable[[], L], kind)()
         return found  # type: ignore[return-value]
 
     @property

@@ -5,11 +5,10 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 
-from api.errors import DomainError
-from api.errors import ErrorCode as DomainErrorCode
+from api.errors import DomainError, ErrorCode
 
-ErrorCode = strawberry.enum(
-    DomainErrorCode, name="ErrorCode", description="拒绝的原因代码（稳定）。Stable refusal codes."
+strawberry.enum(
+    ErrorCode, name="ErrorCode", description="拒绝的原因代码（稳定）。Stable refusal codes."
 )
 
 

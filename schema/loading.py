@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -53,8 +55,35 @@ def group_by(rows: Iterable[Any], key: Callable[[Any], K]) -> dict[K, list[Any]]
     return grouped
 
 
-async def load_all(loader: DataLoader[K, Any], keys: Sequence[K]) -> list[Any]:
-    return await loader.load_many(list(keys))
+def now_or_later(loader: DataLoader[K, Any], key: K) -> Any:
+    """The value when this request has already loaded it, else an awaitable of it.
+
+    Resolvers return this from plain (sync) functions: a value that was preloaded for a
+    whole page costs no coroutine, no task and no await per row.
+    """
+    future = loader.cache_map.get(key) if loader.cache else None
+    ready = future is not None and future.done() and not future.cancelled()
+    if ready and future.exception() is None:
+        return future.result()
+    return loader.load(key)
 
 
-BatchFn = Callable[[list[K]], Awaitable[dict[K, Any]]]
+def pending(value: Any) -> bool:
+    """Whether ``value`` is still to be awaited.
+
+    Asks for futures and coroutines only: Tortoise model instances are awaitable too,
+    and a loaded row must count as at hand.
+    """
+    return isinstance(value, asyncio.Future) or inspect.iscoroutine(value)
+
+
+def then(value: Any, fn: Callable[[Any], Any]) -> Any:
+    """``fn(value)``, now when ``value`` is at hand, later when it is still pending."""
+    if pending(value):
+
+        async def later() -> Any:
+            result = fn(await value)
+            return await result if pending(result) else result
+
+        return later()
+    return fn(value)

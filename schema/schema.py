@@ -71,7 +71,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         # after the limits: a document is parsed and validated (limits included) once,
         # and the few documents the front end sends are then served from the caches.
         extensions=[
-            lambda: AddValidationRules(rules),
+            lambda: AddValidationRules(rules),  # type: ignore[arg-type]
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             ParserCache,
             ValidationCache,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -16,8 +18,8 @@ class AuditEntry(Model):
         "models.Account", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
     )
     action = fields.CharField(max_length=48, db_index=True)
-    subject_ids = fields.JSONField(default=list)
-    detail = fields.JSONField(default=dict)
+    subject_ids = fields.JSONField[list[str]](default=list)
+    detail = fields.JSONField[dict[str, Any]](default=dict)
 
     class Meta:
         table = "audit_entry"

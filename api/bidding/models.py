@@ -58,7 +58,7 @@ class ReviewScore(Model):
     reviewer: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Supervisor", related_name="review_scores", on_delete=fields.RESTRICT
     )
-    scores = fields.JSONField()
+    scores = fields.JSONField[dict[str, float]]()
     total = fields.FloatField()
     at = fields.DatetimeField()
 

@@ -79,7 +79,7 @@ class Evaluation(Model):
         "models.Project", related_name="evaluations", on_delete=fields.RESTRICT
     )
     stage = fields.CharEnumField(EvaluationStage, max_length=8)
-    scores = fields.JSONField()
+    scores = fields.JSONField[dict[str, float]]()
     score = fields.FloatField()
     passed = fields.BooleanField()
     at = fields.DatetimeField()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -37,8 +38,8 @@ class Fair(Model):
     name = fields.CharField(max_length=128)
     opens_at = fields.DatetimeField()
     closes_at = fields.DatetimeField()
-    criteria = fields.JSONField(default=list)
-    evaluation_components = fields.JSONField(default=list)
+    criteria = fields.JSONField[list[dict[str, Any]]](default=list)
+    evaluation_components = fields.JSONField[list[dict[str, Any]]](default=list)
     # Share of the contract paid after the mid-term evaluation (30–40%).
     midterm_share = fields.DecimalField(max_digits=4, decimal_places=2, default=Decimal("0.40"))
     pass_mark = fields.FloatField(default=60.0)

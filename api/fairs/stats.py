@@ -34,10 +34,21 @@ class FairFigures:
     by_district: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
 
 
+class FenSum(Sum):
+    """SUM of a money column as raw fen.
+
+    Left to itself Tortoise would pass the sum through the field's converter, which
+    reads an integer as fen on SQLite but leaves PostgreSQL's numeric untouched; raw
+    fen, converted once here, is the same on both.
+    """
+
+    populate_field_object = False
+
+
 async def fair_figures(fair_id: int) -> FairFigures:
     rows = (
         await Project.filter(fair_id=fair_id, status__in=PUBLIC_STATUSES)
-        .annotate(n=Count("id"), budget_fen=Sum("budget"), awarded_fen=Sum("award__amount"))
+        .annotate(n=Count("id"), budget_fen=FenSum("budget"), awarded_fen=FenSum("award__amount"))
         .group_by("service_class", "district_id", "status")
         .values_list("service_class", "district_id", "status", "n", "budget_fen", "awarded_fen")
     )

@@ -29,11 +29,10 @@ ACTIVE_STATUSES = (ProjectStatus.AWARDED, ProjectStatus.IN_DELIVERY)
 
 async def rebuild(organization_ids: Iterable[int] | None = None) -> int:
     """Rewrite the slots of the given organizations (all when None); returns rows written."""
-    ids = (
-        list(organization_ids)
-        if organization_ids is not None
-        else await Organization.all().order_by("id").values_list("id", flat=True)
-    )
+    if organization_ids is None:
+        ids: list[int] = await Organization.all().order_by("id").values_list("id", flat=True)  # type: ignore[assignment]
+    else:
+        ids = list(organization_ids)
     written = 0
     for start in range(0, len(ids), CHUNK):
         written += await _rebuild_chunk(ids[start : start + CHUNK])

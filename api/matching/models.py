@@ -42,4 +42,7 @@ class MatchSlot(Model):
 
     class Meta:
         table = "match_slot"
-        indexes = (("service_class", "district_id", "quality"), ("organization_id",))
+        indexes = (
+            ("service_class", "district_id", "quality", "organization_id"),
+            ("organization_id",),
+        )

@@ -81,7 +81,7 @@ def _statement(reach: dict[int, OrganizationReach], k: int, dialect: str) -> tup
 
     now = datetime.now(UTC)
     statuses = ", ".join(mark(s.value) for s in OPEN_STATUSES)
-    parts = []
+    parts: list[str] = []
     for org_id, r in reach.items():
         classes = ", ".join(mark(c) for c in sorted(r.classes))
         local = ", ".join(str(int(d)) for d in sorted(r.district_ids)) or "NULL"

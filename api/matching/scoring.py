@@ -61,22 +61,20 @@ def reasons(
     needed_workers: int,
 ) -> list[str]:
     """Plain Chinese reasons for a recommendation, strongest first."""
-    said = [f"服务领域匹配：{SERVICE_CLASS_NAMES[service_class]}"]
-    said.append(f"服务本区：{district_name}" if district_name else "不在其常驻服务区域")
-    said.append(f"持证专职社工 {facts.social_workers} 名（项目要求 {needed_workers} 名）")
+    said = [
+        f"服务领域匹配：{SERVICE_CLASS_NAMES[service_class]}",
+        f"服务本区：{district_name}" if district_name else "不在其常驻服务区域",
+        f"持证专职社工 {facts.social_workers} 名（项目要求 {needed_workers} 名）",
+    ]
     if facts.grade:
         said.append(f"评估等级 {facts.grade}")
-    said.append(_credit_reason(facts))
-    said.append(f"当前承接项目 {facts.active_projects} 个")
-    return said
-
-
-def _credit_reason(facts: OrganizationFacts) -> str:
     if facts.evaluations_failed:
-        return f"信用记录：{facts.evaluations_failed} 次评估未通过"
-    if facts.evaluations_passed:
-        return f"信用良好：{facts.evaluations_passed} 次评估通过"
-    return "暂无评估记录"
+        said.append(f"信用记录：{facts.evaluations_failed} 次评估未通过")
+    elif facts.evaluations_passed:
+        said.append(f"信用良好：{facts.evaluations_passed} 次评估通过")
+    if facts.active_projects:
+        said.append(f"当前承接项目 {facts.active_projects} 个")
+    return said
 
 
 def _clamp(value: float) -> float:

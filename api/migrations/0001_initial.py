@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                 ('quality', fields.FloatField()),
                 ('restricted_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'match_slot', 'app': 'models', 'indexes': [Index(fields=['service_class', 'district_id', 'quality']), Index(fields=['organization_id'])], 'pk_attr': 'id', 'table_description': 'One organization under one service class, in one district it serves.'},
+            options={'table': 'match_slot', 'app': 'models', 'indexes': [Index(fields=['service_class', 'district_id', 'quality', 'organization_id']), Index(fields=['organization_id'])], 'pk_attr': 'id', 'table_description': 'One organization under one service class, in one district it serves.'},
             bases=['Model'],
         ),
         ops.CreateModel(

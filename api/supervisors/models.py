@@ -66,7 +66,7 @@ class Assignment(Model):
     )
     assigned_at = fields.DatetimeField()
     fit = fields.FloatField(default=0.0)
-    reasons = fields.JSONField(default=list)
+    reasons = fields.JSONField[list[str]](default=list)
 
     project_id: int
     supervisor_id: int

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from api.auth.models import Account as AccountRow
-from api.auth.models import Role as RoleEnum
+from api.auth.models import Role
 from schema.context import Info
 from schema.places.loaders import PublisherByIdLoader
 from schema.places.types import Publisher
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organizations.types")]
 SupervisorRef = Annotated["Supervisor", strawberry.lazy("schema.supervisors.types")]
 
-Role = strawberry.enum(
-    RoleEnum, name="Role", description="角色：组织方、发布单位、社会组织、评审专家、督导。Roles."
+strawberry.enum(
+    Role, name="Role", description="角色：组织方、发布单位、社会组织、评审专家、督导。Roles."
 )
 
 

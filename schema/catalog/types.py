@@ -5,10 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from api.catalog.models import CatalogItem as CatalogItemRow
-from api.catalog.models import ServiceClass as ServiceClassEnum
+from api.catalog.models import ServiceClass
 
-ServiceClass = strawberry.enum(
-    ServiceClassEnum,
+# Registered on the domain's own enum, so annotations use the one class everywhere.
+strawberry.enum(
+    ServiceClass,
     name="ServiceClass",
     description="服务类别：为老、为小、为残、为困、社区参与、调解治理。Service classes.",
 )

@@ -8,12 +8,10 @@ from decimal import Decimal
 import strawberry
 
 from api.contracts.models import Evaluation as EvaluationRow
-from api.contracts.models import EvaluationStage as EvaluationStageEnum
+from api.contracts.models import EvaluationStage
 from api.contracts.models import Payment as PaymentRow
 
-EvaluationStage = strawberry.enum(
-    EvaluationStageEnum, name="EvaluationStage", description="评估阶段：中期、末期。"
-)
+strawberry.enum(EvaluationStage, name="EvaluationStage", description="评估阶段：中期、末期。")
 
 
 @strawberry.type(description="第三方评估。A mid-term or final evaluation.")

@@ -13,6 +13,7 @@ from api.fairs.queries import is_open
 from api.fairs.stats import FairFigures, fair_figures
 from schema.catalog.types import ServiceClass
 from schema.context import Info
+from schema.loading import then
 from schema.places.types import District, districts_by_ids
 from schema.relay import Node, to_global_id
 
@@ -72,17 +73,16 @@ class FairStats:
         ]
 
     @strawberry.field(description="按行政区。By district.")
-    async def by_district(self, info: Info) -> list[DistrictStat]:
+    def by_district(self, info: Info) -> list[DistrictStat]:
         tallies = self.figures.by_district
-        districts = await districts_by_ids(info, sorted(tallies))
-        return [
-            DistrictStat(
-                district=d,
-                project_count=tallies[pk].count,
-                budget=tallies[pk].budget,
-            )
-            for d, pk in zip(districts, sorted(tallies), strict=True)
-        ]
+
+        def stats(districts: list[District]) -> list[DistrictStat]:
+            return [
+                DistrictStat(district=d, project_count=tallies[pk].count, budget=tallies[pk].budget)
+                for d, pk in zip(districts, sorted(tallies), strict=True)
+            ]
+
+        return then(districts_by_ids(info, sorted(tallies)), stats)
 
 
 @strawberry.type(description="一届社洽会。One edition of the fair.")

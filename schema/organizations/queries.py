@@ -5,7 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from api.organizations.queries import OrganizationQuery, organization_queryset
+from schema import preload
 from schema.connections import connection, fetch_page
+from schema.context import Info
 from schema.organizations.types import (
     Organization,
     OrganizationConnection,
@@ -31,10 +33,12 @@ class OrganizationsQuery:
     @strawberry.field(description="社会组织服务资源库。The organization pool.")
     async def organizations(
         self,
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         filter: OrganizationFilter | None = None,
     ) -> OrganizationConnection:
         query = organization_queryset(organization_query(filter))
         page = await fetch_page(query, first, after)
+        await preload.organizations_page(info, [r.id for r in page.rows])
         return connection(OrganizationConnection, OrganizationEdge, page, Organization.from_row)

@@ -14,6 +14,7 @@ from api.organizations.models import Organization as OrganizationRow
 from schema.catalog.types import ServiceClass
 from schema.context import Info
 from schema.errors import QueryError
+from schema.loading import now_or_later, then
 from schema.organizations.loaders import (
     CreditEntriesByOrganizationLoader,
     DistrictIdsByOrganizationLoader,
@@ -97,13 +98,13 @@ class Organization(Node):
     row: strawberry.Private[OrganizationRow]
 
     @strawberry.field(description="服务领域。Service classes.")
-    async def service_classes(self, info: Info) -> list[ServiceClass]:
-        return await info.context.loader(ServiceClassesByOrganizationLoader).load(self.row.id)
+    def service_classes(self, info: Info) -> list[ServiceClass]:
+        return now_or_later(info.context.loader(ServiceClassesByOrganizationLoader), self.row.id)
 
     @strawberry.field(description="服务区域。Districts served.")
-    async def districts(self, info: Info) -> list[District]:
-        ids = await info.context.loader(DistrictIdsByOrganizationLoader).load(self.row.id)
-        return await districts_by_ids(info, ids)
+    def districts(self, info: Info) -> list[District]:
+        ids = now_or_later(info.context.loader(DistrictIdsByOrganizationLoader), self.row.id)
+        return then(ids, lambda ids: districts_by_ids(info, ids))
 
     @strawberry.field(description="联系人（仅组织方和本机构可见）。Contact person, private.")
     def contact_name(self, info: Info) -> str | None:
@@ -163,10 +164,9 @@ class OrganizationMatch:
     organization_id: strawberry.Private[int]
 
     @strawberry.field(description="社会组织。The organization.")
-    async def organization(self, info: Info) -> Organization:
-        row = await info.context.loader(OrganizationByIdLoader).load(self.organization_id)
-        assert row is not None
-        return Organization.from_row(row)
+    def organization(self, info: Info) -> Organization:
+        row = now_or_later(info.context.loader(OrganizationByIdLoader), self.organization_id)
+        return then(row, Organization.from_row)
 
     @classmethod
     def from_match(cls, m: org_matching.OrganizationMatch) -> OrganizationMatch:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from api.places.models import District as DistrictRow
 from api.places.models import Publisher as PublisherRow
 from schema.context import Info
+from schema.loading import now_or_later, pending, then
 from schema.places.loaders import DistrictByIdLoader
 from schema.relay import Node, to_global_id
 
@@ -31,8 +34,8 @@ class Publisher(Node):
     row: strawberry.Private[PublisherRow]
 
     @strawberry.field(description="所在行政区。The district it belongs to.")
-    async def district(self, info: Info) -> District:
-        return await district_by_id(info, self.row.district_id)
+    def district(self, info: Info) -> District:
+        return district_by_id(info, self.row.district_id)
 
     @classmethod
     def from_row(cls, row: PublisherRow) -> Publisher:
@@ -41,12 +44,20 @@ class Publisher(Node):
         )
 
 
-async def district_by_id(info: Info, district_id: int) -> District:
-    row = await info.context.loader(DistrictByIdLoader).load(district_id)
-    assert row is not None, "foreign key guarantees the district"
-    return District.from_row(row)
+def district_by_id(info: Info, district_id: int) -> Any:
+    """The district (or an awaitable of it): a foreign key guarantees it exists."""
+    row = now_or_later(info.context.loader(DistrictByIdLoader), district_id)
+    return then(row, District.from_row)
 
 
-async def districts_by_ids(info: Info, district_ids: list[int]) -> list[District]:
-    rows = await info.context.loader(DistrictByIdLoader).load_many(district_ids)
+def districts_by_ids(info: Info, district_ids: list[int]) -> Any:
+    """The districts (or an awaitable of them), in the order of ``district_ids``."""
+    loader = info.context.loader(DistrictByIdLoader)
+    found = [now_or_later(loader, pk) for pk in district_ids]
+    if any(pending(f) for f in found):
+        return then(loader.load_many(district_ids), _districts)
+    return _districts(found)
+
+
+def _districts(rows: list[DistrictRow | None]) -> list[District]:
     return [District.from_row(r) for r in rows if r is not None]

@@ -7,6 +7,7 @@ from collections import defaultdict
 from api.bidding.queries import awards_by_project
 from api.contracts.models import Evaluation, Payment
 from api.matching.search import OrganizationMatch, ProjectNeed, organizations_for
+from api.places.models import District
 from api.projects.models import Project
 from api.projects.queries import bid_counts
 from api.supervisors.models import Assignment
@@ -64,3 +65,14 @@ class OrganizationMatchesByProjectLoader(MappedLoader[tuple[ProjectNeed, int]]):
             matches = await organizations_for(needs, k)
             found.update({(n, k): matches[n.project_id] for n in needs})
         return found
+
+
+def project_need(project: Project, district: District | None) -> ProjectNeed:
+    """What ``project`` asks of an organization, as the matching engine reads it."""
+    return ProjectNeed(
+        project_id=project.id,
+        service_class=project.service_class,
+        district_id=project.district_id,
+        district_name=district.name if district else "",
+        min_social_workers=project.min_social_workers,
+    )

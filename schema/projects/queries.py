@@ -7,6 +7,7 @@ import strawberry
 from api.auth.models import Role
 from api.projects.models import Project as ProjectRow
 from api.projects.queries import PUBLIC_STATUSES, ProjectQuery, project_queryset
+from schema import preload
 from schema.connections import connection, fetch_page
 from schema.context import Info
 from schema.errors import QueryError
@@ -45,6 +46,7 @@ async def project_connection(
 ) -> ProjectConnection:
     query = project_queryset(project_query(info, filter, fair_id))
     page = await fetch_page(query, first, after)
+    await preload.projects_page(info, page.rows)
     return connection(ProjectConnection, ProjectEdge, page, Project.from_row)
 
 

@@ -8,15 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from api.matching.search import ProjectNeed
-from api.projects.models import Procurement as ProcurementEnum
+from api.places.models import District as DistrictRow
+from api.projects.models import Procurement, ProjectStatus, ProjectType
 from api.projects.models import Project as ProjectRow
-from api.projects.models import ProjectStatus as ProjectStatusEnum
-from api.projects.models import ProjectType as ProjectTypeEnum
 from schema.catalog.loaders import CatalogItemByIdLoader
 from schema.catalog.types import CatalogItem, ServiceClass
 from schema.context import Info
 from schema.fairs.loaders import FairByIdLoader
+from schema.loading import now_or_later, then
 from schema.places.loaders import DistrictByIdLoader, PublisherByIdLoader
 from schema.places.types import District, Publisher, district_by_id
 from schema.projects.loaders import (
@@ -26,6 +25,7 @@ from schema.projects.loaders import (
     EvaluationsByProjectLoader,
     OrganizationMatchesByProjectLoader,
     PaymentsByProjectLoader,
+    project_need,
 )
 from schema.relay import Node, PageInfo, to_global_id
 
@@ -44,16 +44,14 @@ PaymentRef = Annotated["Payment", strawberry.lazy("schema.contracts.types")]
 SupervisorRef = Annotated["Supervisor", strawberry.lazy("schema.supervisors.types")]
 OrganizationMatchRef = Annotated["OrganizationMatch", strawberry.lazy("schema.organizations.types")]
 
-ProjectType = strawberry.enum(
-    ProjectTypeEnum,
+strawberry.enum(
+    ProjectType,
     name="ProjectType",
     description="项目类型：社区公益服务、社区公共服务、社区自治服务。Project types.",
 )
-Procurement = strawberry.enum(
-    ProcurementEnum, name="Procurement", description="采购方式：直接认领或竞争性评审。"
-)
-ProjectStatus = strawberry.enum(
-    ProjectStatusEnum,
+strawberry.enum(Procurement, name="Procurement", description="采购方式：直接认领或竞争性评审。")
+strawberry.enum(
+    ProjectStatus,
     name="ProjectStatus",
     description="项目状态：草稿、已发布、已认领、竞标中、已立项、实施中、已结项、已撤回、已终止。",
 )
@@ -117,15 +115,16 @@ class Project(Node):
         assert row is not None
         return Fair.from_row(row)
 
+    # The fields below are plain functions: on a page they were preloaded and answer
+    # at once; elsewhere they return an awaitable that the dataloader batches.
     @strawberry.field(description="发布单位。The publisher.")
-    async def publisher(self, info: Info) -> Publisher:
-        row = await info.context.loader(PublisherByIdLoader).load(self.row.publisher_id)
-        assert row is not None
-        return Publisher.from_row(row)
+    def publisher(self, info: Info) -> Publisher:
+        row = now_or_later(info.context.loader(PublisherByIdLoader), self.row.publisher_id)
+        return then(row, Publisher.from_row)
 
     @strawberry.field(description="实施地所在区。District of delivery.")
-    async def district(self, info: Info) -> District:
-        return await district_by_id(info, self.row.district_id)
+    def district(self, info: Info) -> District:
+        return district_by_id(info, self.row.district_id)
 
     @strawberry.field(description="对应的政府购买服务目录项。The catalogue item.")
     async def catalog_item(self, info: Info) -> CatalogItem:
@@ -134,8 +133,8 @@ class Project(Node):
         return CatalogItem.from_row(row)
 
     @strawberry.field(description="有效的认领/投标数。Active claims and bids.")
-    async def bid_count(self, info: Info) -> int:
-        return await info.context.loader(BidCountByProjectLoader).load(self.row.id)
+    def bid_count(self, info: Info) -> int:
+        return now_or_later(info.context.loader(BidCountByProjectLoader), self.row.id)
 
     @strawberry.field(
         description="投标：组织方、本项目发布单位和评审可见；社会组织只看到自己的。"
@@ -179,22 +178,18 @@ class Project(Node):
     @strawberry.field(
         description="最适合承接本项目的社会组织（附理由）。Best-fitting eligible organizations."
     )
-    async def matching_organizations(
-        self, info: Info, first: int = 5
-    ) -> list[OrganizationMatchRef]:
+    def matching_organizations(self, info: Info, first: int = 5) -> list[OrganizationMatchRef]:
         from schema.organizations.types import OrganizationMatch, check_match_count
 
         k = check_match_count(first)
-        district = await info.context.loader(DistrictByIdLoader).load(self.row.district_id)
-        need = ProjectNeed(
-            project_id=self.row.id,
-            service_class=self.row.service_class,
-            district_id=self.row.district_id,
-            district_name=district.name if district else "",
-            min_social_workers=self.row.min_social_workers,
-        )
-        matches = await info.context.loader(OrganizationMatchesByProjectLoader).load((need, k))
-        return [OrganizationMatch.from_match(m) for m in matches]
+        loader = info.context.loader(OrganizationMatchesByProjectLoader)
+        district = now_or_later(info.context.loader(DistrictByIdLoader), self.row.district_id)
+
+        def matches(district: DistrictRow | None) -> object:
+            found = now_or_later(loader, (project_need(self.row, district), k))
+            return then(found, lambda ms: [OrganizationMatch.from_match(m) for m in ms])
+
+        return then(district, matches)
 
     @classmethod
     def from_row(cls, row: ProjectRow) -> Project:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from api.supervisors.queries import SupervisorQuery, supervisor_queryset
+from schema import preload
 from schema.connections import connection, fetch_page
+from schema.context import Info
 from schema.relay import pk_of, search_text
 from schema.supervisors.types import (
     Supervisor,
@@ -31,10 +33,12 @@ class SupervisorsQuery:
     @strawberry.field(description="督导专家库。The supervisor pool.")
     async def supervisors(
         self,
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         filter: SupervisorFilter | None = None,
     ) -> SupervisorConnection:
         query = supervisor_queryset(supervisor_query(filter))
         page = await fetch_page(query, first, after)
+        await preload.supervisors_page(info, [r.id for r in page.rows])
         return connection(SupervisorConnection, SupervisorEdge, page, Supervisor.from_row)

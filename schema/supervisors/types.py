@@ -9,6 +9,7 @@ import strawberry
 from api.supervisors.models import Supervisor as SupervisorRow
 from schema.catalog.types import ServiceClass
 from schema.context import Info
+from schema.loading import now_or_later, then
 from schema.places.types import District, districts_by_ids
 from schema.relay import Node, PageInfo, to_global_id
 from schema.supervisors.loaders import (
@@ -48,13 +49,13 @@ class Supervisor(Node):
     row: strawberry.Private[SupervisorRow]
 
     @strawberry.field(description="专长领域。Fields of expertise.")
-    async def expertise(self, info: Info) -> list[ServiceClass]:
-        return await info.context.loader(ExpertiseBySupervisorLoader).load(self.row.id)
+    def expertise(self, info: Info) -> list[ServiceClass]:
+        return now_or_later(info.context.loader(ExpertiseBySupervisorLoader), self.row.id)
 
     @strawberry.field(description="服务区域。Districts served.")
-    async def districts(self, info: Info) -> list[District]:
-        ids = await info.context.loader(DistrictIdsBySupervisorLoader).load(self.row.id)
-        return await districts_by_ids(info, ids)
+    def districts(self, info: Info) -> list[District]:
+        ids = now_or_later(info.context.loader(DistrictIdsBySupervisorLoader), self.row.id)
+        return then(ids, lambda ids: districts_by_ids(info, ids))
 
     @strawberry.field(description="督导的项目。Projects supervised.")
     async def projects(self, info: Info) -> list[ProjectRef]:
