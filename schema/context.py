@@ -26,11 +26,13 @@ class Context:
         response: Response | WebSocket | None,
         settings: Settings,
         account: Account | None = None,
+        token: str | None = None,
     ) -> None:
         self.request = request
         self.response = response
         self.settings = settings
         self.account = account
+        self.token = token
         self._loaders: dict[type, DataLoader[Any, Any]] = {}
 
     def loader(self, kind: type[L]) -> L:

@@ -17,6 +17,7 @@ from strawberry.tools import merge_types
 
 from api.settings import Settings, load_settings
 from schema.audit.queries import AuditQuery
+from schema.auth.mutations import AuthMutation
 from schema.auth.queries import AuthQuery
 from schema.catalog.queries import CatalogQuery
 from schema.errors import QueryError
@@ -47,6 +48,14 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
 )
 
 
+# Each domain's mutation root; add a domain's class here to serve its mutations.
+MUTATIONS: tuple[type, ...] = (AuthMutation,)
+Mutation = merge_types("Mutation", MUTATIONS)
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "社洽会的操作入口：每个操作返回它改变的对象和错误列表（空表示成功）。The fair's actions."
+)
+
+
 def should_mask(error: GraphQLError) -> bool:
     """Hide only what went wrong unexpectedly during execution.
 
@@ -66,6 +75,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     rules = [depth_rule(settings.max_query_depth, None), alias_rule(settings.max_aliases)]
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
         # Factories, so every request gets fresh extension instances. The caches come
         # after the limits: a document is parsed and validated (limits included) once,

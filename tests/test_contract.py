@@ -32,8 +32,6 @@ NOT_YET_SERVED = {
     "OrganizationInput",
     "SupervisorInput",
     "FairInput",
-    "UserError",
-    "ErrorCode",
 }
 
 

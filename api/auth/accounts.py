@@ -9,8 +9,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from api.audit.log import record
 from api.auth.models import Account, Role
 from api.auth.passwords import hash_password
+from api.auth.permissions import require
 from api.errors import DomainError, ErrorCode, Problem
 from api.organizations.models import Organization
 from api.places.models import Publisher
@@ -153,3 +155,18 @@ async def _database_problems(
         if not await model.filter(id=value).exists():
             problems.append(Problem(ErrorCode.NOT_FOUND, f"{body}不存在", [field]))
     return problems
+
+
+async def open_account(
+    actor: Account | None,
+    username: str,
+    password: str,
+    role: Role,
+    **links: int | None,
+) -> Account:
+    """``create_account`` on an organizer's behalf, recorded in the audit trail."""
+    require(actor, Role.ORGANIZER)
+    async with in_transaction():
+        account = await create_account(username, password, role, **links)
+        await record(actor, "createAccount", [account], {"role": role.value})
+    return account

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from api.audit.models import AuditEntry as AuditEntryRow
-from schema.relay import PageInfo
+from schema.relay import PageInfo, to_global_id
 
 
 @strawberry.type(description="审计记录：谁在何时做了什么。Who did what, when.")
@@ -19,8 +19,13 @@ class AuditEntry:
 
     @classmethod
     def from_row(cls, row: AuditEntryRow) -> AuditEntry:
-        ids = [strawberry.ID(str(i)) for i in row.subject_ids]
+        ids = [_global_id(name) for name in row.subject_ids]
         return cls(at=row.at, actor=row.actor, action=row.action, subject_ids=ids)
+
+
+def _global_id(name: str) -> strawberry.ID:
+    type_name, _, pk = name.partition(":")
+    return to_global_id(type_name, int(pk)) if pk.isdigit() else strawberry.ID(name)
 
 
 @strawberry.type(description="审计记录列表中的一条。An edge of the audit log.")
