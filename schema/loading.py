@@ -62,10 +62,16 @@ def now_or_later(loader: DataLoader[K, Any], key: K) -> Any:
     whole page costs no coroutine, no task and no await per row.
     """
     future = loader.cache_map.get(key) if loader.cache else None
-    ready = future is not None and future.done() and not future.cancelled()
-    if ready and future.exception() is None:
-        return future.result()
+    # A failed or cancelled load is not an answer: it goes through the loader again.
+    if _answered(future):
+        return future.result()  # type: ignore[union-attr]
     return loader.load(key)
+
+
+def _answered(future: asyncio.Future[Any] | None) -> bool:
+    if future is None or not future.done() or future.cancelled():
+        return False
+    return future.exception() is None
 
 
 def pending(value: Any) -> bool:
