@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -69,6 +70,11 @@ class GraphQLView(GraphQL[Context, None]):
         token = session_token(request)
         account = await account_for_token(token)
         return Context(request, response, self.settings, account, token if account else None)
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson (installed with Tortoise's accelerators) writes the hall's large answers
+        # several times faster than the standard library.
+        return orjson.dumps(data)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub = await super().get_sub_response(request)
