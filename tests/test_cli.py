@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import sqlite3
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-import tortoise.context
-import uvicorn
-from click.testing import CliRunner, Result
 
-from api.cli import main
 from seeds import DEMO_ACCOUNTS
 
 
@@ -24,26 +26,33 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-@pytest.fixture
-def run() -> Iterator[Any]:
-    """Invokes the command as its own process would see the ORM: untouched.
+@dataclass
+class Result:
+    exit_code: int
+    output: str
+    stderr: str
 
-    The session's app holds Tortoise's global fallback context; the command opens its
-    own. So the command runs in a fresh thread (fresh context variables, its own event
-    loop) with the fallback set aside, and the app's is put back afterwards.
+
+@pytest.fixture
+def run() -> Any:
+    """Runs the command in its own process, as a person at a terminal would.
+
+    A process of its own keeps the command's ORM set-up (bound to its SQLite file)
+    away from the session's app, which may run on PostgreSQL.
     """
-    runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        saved = tortoise.context._global_context
-        tortoise.context._global_context = None
-        try:
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                return pool.submit(runner.invoke, main, list(args), input=input).result()
-        finally:
-            tortoise.context._global_context = saved
+        done = subprocess.run(
+            [sys.executable, "-m", "api.cli", *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=os.environ.copy(),
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
 
-    yield invoke
+    return invoke
 
 
 def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -114,30 +123,66 @@ def test_serve_refuses_several_workers_on_sqlite(database: Path, run: Any) -> No
     assert not database.exists()  # refused before touching the database
 
 
-def test_serve_demo_loads_the_fair_then_hands_over_to_uvicorn(
-    database: Path, run: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append((a, kw)))
+FAIR_QUERY = "{ fair { name isOpen stats { projectCount } } }"
 
-    result = run("serve", "--demo", "--port", "8123")
-    assert result.exit_code == 0, result.output
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve_demo(port: int) -> tuple[subprocess.Popen[str], str]:
+    """Starts ``sheqia serve --demo``, waits until it answers, returns it and its output."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--demo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=os.environ.copy(),
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server, ""
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError(f"the server did not answer: {server.communicate()[0]}")
+
+
+def stop(server: subprocess.Popen[str]) -> str:
+    server.send_signal(signal.SIGINT)
+    output, _ = server.communicate(timeout=30)
+    return output
+
+
+def test_serve_demo_serves_the_demo_fair(database: Path) -> None:
+    # Given an empty database, when `sheqia serve --demo` starts,
+    # then it prints the demo accounts and URLs and the fair-hall data answers.
+    port = free_port()
+    server, _ = serve_demo(port)
+    try:
+        answer = httpx.post(
+            f"http://127.0.0.1:{port}/graphql", json={"query": FAIR_QUERY}, timeout=10
+        ).json()
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+    finally:
+        output = stop(server)
+    assert answer["data"]["fair"]["isOpen"] is True
+    assert answer["data"]["fair"]["stats"]["projectCount"] > 0
+    assert page.status_code == 200
     for account in DEMO_ACCOUNTS:
-        assert account.username in result.output
-        assert account.password in result.output
-    assert "http://127.0.0.1:8123/" in result.output
-    assert "http://127.0.0.1:8123/graphql" in result.output
-    assert rows(database, "SELECT count(*) FROM fair")[0][0] > 0
-    [(args, kwargs)] = calls
-    assert args == ("api.app:create_app",)
-    assert kwargs["factory"] is True
-    assert (kwargs["host"], kwargs["port"], kwargs["workers"]) == ("127.0.0.1", 8123, 1)
+        assert account.username in output
+        assert account.password in output
+    assert f"http://127.0.0.1:{port}/graphql" in output
 
     # A second start finds the fair there and loads nothing more.
     projects = rows(database, "SELECT count(*) FROM project")
-    again = run("serve", "--demo", "--port", "8123")
-    assert again.exit_code == 0, again.output
-    assert "loading" not in again.output
+    server, _ = serve_demo(port)
+    again = stop(server)
+    assert "loading" not in again
     assert rows(database, "SELECT count(*) FROM project") == projects
 
 
