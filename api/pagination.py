@@ -30,6 +30,10 @@ class Page(Generic[M]):
 
 async def keyset_page(query: QuerySet[M], first: int, after: int | None) -> Page[M]:
     """The ``first`` rows of ``query`` whose key is greater than ``after``."""
+    if after is not None:
+        # A key beyond what the column can hold comes after every row; PostgreSQL would
+        # refuse it as a query argument instead of finding nothing.
+        after = min(after, query.model._meta.pk.constraints.get("le", after))
     page_query = query.filter(id__gt=after) if after is not None else query
     rows = await page_query.order_by("id").limit(first + 1)
     return Page(rows[:first], len(rows) > first, after is not None, query)

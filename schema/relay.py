@@ -47,7 +47,9 @@ def parse_global_id(value: str) -> tuple[str, int]:
     decoded = _unb64(value.strip()) if value else None
     if decoded and ":" in decoded:
         type_name, _, pk = decoded.partition(":")
-        if pk.isdigit() and len(pk) < 12:
+        # ASCII digits only (str.isdigit() also accepts "²", which int() cannot read); a
+        # key beyond MAX_PK names no row, and PostgreSQL would refuse it as an argument.
+        if pk.isascii() and pk.isdigit() and len(pk) < 12 and int(pk) <= MAX_PK:
             return type_name, int(pk)
     raise QueryError(f"无效的 id：{value!r}", "NOT_FOUND")
 
@@ -60,6 +62,21 @@ def pk_of(value: str, type_name: str) -> int:
     return pk
 
 
+# Primary keys are 32-bit integers: a larger key names no row (and PostgreSQL would refuse
+# it as a query argument instead of finding nothing).
+MAX_PK = 2**31 - 1
+
+
+def pk_or_none(value: str, type_name: str) -> int | None:
+    """Like ``pk_of``, but None for an id naming no ``type_name``: mutations report it as
+    NOT_FOUND at the input's own field, together with every other problem of the input."""
+    try:
+        pk = pk_of(value, type_name)
+    except QueryError:
+        return None
+    return pk if pk <= MAX_PK else None
+
+
 def to_cursor(pk: int) -> str:
     return _b64(f"k1:{pk}")
 
@@ -68,8 +85,10 @@ def parse_cursor(value: str | None) -> int | None:
     if value is None:
         return None
     decoded = _unb64(value)
-    if decoded and decoded.startswith("k1:") and decoded[3:].isdigit() and len(decoded) < 16:
-        return int(decoded[3:])
+    key = decoded[3:] if decoded and decoded.startswith("k1:") else ""
+    # ASCII digits only: str.isdigit() also accepts characters int() cannot read ("²").
+    if key.isascii() and key.isdigit() and len(key) < 13:
+        return int(key)
     raise QueryError(f"无效的分页游标：{value!r}")
 
 

@@ -19,14 +19,22 @@ from api.settings import Settings, load_settings
 from schema.audit.queries import AuditQuery
 from schema.auth.mutations import AuthMutation
 from schema.auth.queries import AuthQuery
+from schema.bidding.claims import ClaimsMutation
+from schema.bidding.review import ReviewMutation
 from schema.catalog.queries import CatalogQuery
+from schema.contracts.mutations import ContractsMutation
 from schema.errors import QueryError
+from schema.fairs.mutations import FairsMutation
 from schema.fairs.queries import FairsQuery
 from schema.node import NodeQuery
+from schema.organizations.mutations import OrganizationsMutation
 from schema.organizations.queries import OrganizationsQuery
 from schema.places.queries import PlacesQuery
+from schema.projects.mutations import ProjectsMutation
 from schema.projects.queries import ProjectsQuery
 from schema.scalars import SCALAR_OVERRIDES
+from schema.supervisors.assignment import AssignmentMutation
+from schema.supervisors.mutations import SupervisorsMutation
 from schema.supervisors.queries import SupervisorsQuery
 
 Query = merge_types(
@@ -49,7 +57,17 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
 
 
 # Each domain's mutation root; add a domain's class here to serve its mutations.
-MUTATIONS: tuple[type, ...] = (AuthMutation,)
+MUTATIONS: tuple[type, ...] = (
+    AuthMutation,
+    ClaimsMutation,
+    ReviewMutation,
+    AssignmentMutation,
+    ContractsMutation,
+    FairsMutation,
+    OrganizationsMutation,
+    SupervisorsMutation,
+    ProjectsMutation,
+)
 Mutation = merge_types("Mutation", MUTATIONS)
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "社洽会的操作入口：每个操作返回它改变的对象和错误列表（空表示成功）。The fair's actions."

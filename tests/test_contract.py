@@ -27,8 +27,6 @@ NOT_YET_SERVED = {
     "FairEvent",
     "ProjectInput",
     "BidInput",
-    "CriterionScoreInput",
-    "EvaluationScoreInput",
     "OrganizationInput",
     "SupervisorInput",
     "FairInput",

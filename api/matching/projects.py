@@ -80,9 +80,11 @@ def _statement(reach: dict[int, OrganizationReach], k: int, dialect: str) -> tup
         return f"${len(params)}" if dialect == "postgres" else "?"
 
     now = datetime.now(UTC)
-    statuses = ", ".join(mark(s.value) for s in OPEN_STATUSES)
     parts: list[str] = []
     for org_id, r in reach.items():
+        # Marks are taken afresh for every part, in the order they appear in the text:
+        # SQLite binds by position, so a part cannot reuse another part's marks.
+        statuses = ", ".join(mark(s.value) for s in OPEN_STATUSES)
         classes = ", ".join(mark(c) for c in sorted(r.classes))
         local = ", ".join(str(int(d)) for d in sorted(r.district_ids)) or "NULL"
         parts.append(

@@ -96,12 +96,14 @@ def _statement(needs: list[ProjectNeed], k: int, dialect: str) -> tuple[str, lis
     parts: list[str] = []
     for n in needs:
         for district in (n.district_id, None):
+            # Marks are taken in the order they appear in the text: SQLite binds by position.
+            service_class = mark(n.service_class.value)
             where_district = (
                 f"district_id = {mark(district)}" if district else "district_id IS NULL"
             )
             parts.append(
                 f"SELECT * FROM (SELECT {int(n.project_id)} AS pid, {COLUMNS} FROM match_slot"
-                f" WHERE service_class = {mark(n.service_class.value)} AND {where_district}"
+                f" WHERE service_class = {service_class} AND {where_district}"
                 f" AND social_workers >= {mark(n.min_social_workers)}"
                 f" AND (restricted_until IS NULL OR restricted_until <= {mark(now)})"
                 f" ORDER BY quality DESC, organization_id DESC LIMIT {int(k)}) AS s{len(parts)}"

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from schema.contracts.types import Evaluation, Payment
     from schema.fairs.types import Fair
     from schema.organizations.types import OrganizationMatch
+    from schema.supervisors.assignment import SupervisorAssignment
     from schema.supervisors.types import Supervisor
 
 FairRef = Annotated["Fair", strawberry.lazy("schema.fairs.types")]
@@ -42,6 +43,9 @@ BidConnectionRef = Annotated["BidConnection", strawberry.lazy("schema.bidding.ty
 EvaluationRef = Annotated["Evaluation", strawberry.lazy("schema.contracts.types")]
 PaymentRef = Annotated["Payment", strawberry.lazy("schema.contracts.types")]
 SupervisorRef = Annotated["Supervisor", strawberry.lazy("schema.supervisors.types")]
+SupervisorAssignmentRef = Annotated[
+    "SupervisorAssignment", strawberry.lazy("schema.supervisors.assignment")
+]
 OrganizationMatchRef = Annotated["OrganizationMatch", strawberry.lazy("schema.organizations.types")]
 
 strawberry.enum(
@@ -160,6 +164,18 @@ class Project(Node):
 
         assignment = await info.context.loader(AssignmentByProjectLoader).load(self.row.id)
         return await supervisor_by_id(info, assignment.supervisor_id) if assignment else None
+
+    @strawberry.field(
+        description="督导指派的匹配度与理由，仅主办方可见，其他人为 null。"
+        " How the supervisor was chosen (organizers only)."
+    )
+    async def supervisor_assignment(self, info: Info) -> SupervisorAssignmentRef | None:
+        from schema.supervisors.assignment import SupervisorAssignment
+
+        if not info.context.is_organizer():
+            return None
+        assignment = await info.context.loader(AssignmentByProjectLoader).load(self.row.id)
+        return SupervisorAssignment.from_row(assignment) if assignment else None
 
     @strawberry.field(description="中期与末期评估。Evaluations.")
     async def evaluations(self, info: Info) -> list[EvaluationRef]:
