@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
 from typing import Any
 
-# Imported first so that the adapter below replaces the one this module registers.
-import tortoise.backends.sqlite.executor  # noqa: F401
 from tortoise import Tortoise, connections
 from tortoise.migrations.executor import MigrationExecutor
 
 from api.settings import Settings
-
-
-def _sqlite_datetime(value: datetime) -> str:
-    """An aware datetime as SQLite text, always in UTC.
-
-    SQLite compares datetimes as text, which orders instants correctly only when every
-    value carries the same offset. Rows would otherwise be written in the configured
-    time zone (+08:00) and compared with parameters in UTC, so a fair opened a few hours
-    ago would look not yet open and an ended restriction still in force.
-    """
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return value.isoformat(" ")
-
-
-sqlite3.register_adapter(datetime, _sqlite_datetime)
 
 MODEL_MODULES = [
     "api.places.models",
@@ -56,7 +36,10 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
             }
         },
         "use_tz": True,
-        "timezone": settings.timezone,
+        # Stored and compared in UTC on every engine: SQLite compares datetimes as text,
+        # which orders instants only when every value has the same offset. People see
+        # the city's time through the DateTime scalar.
+        "timezone": "UTC",
     }
 
 
