@@ -75,6 +75,9 @@ class GraphQLClient:
         response = await self.http.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
+        # Each call stands alone: a login's session cookie must not make later calls
+        # of other tests act as that account.
+        self.http.cookies.clear()
         assert response.status_code == 200, response.text
         return response.json()
 
