@@ -132,3 +132,20 @@ async def test_mutation_answers_each_role_as_the_rules_say(gql, name, role):
         assert not codes & {"UNAUTHENTICATED", "FORBIDDEN"}, codes
     else:
         assert codes == {"FORBIDDEN"}
+
+
+AUDIT_LOG = "{ auditLog(first: 5) { totalCount edges { node { at actor action subjectIds } } } }"
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "ANONYMOUS")
+async def test_only_organizers_read_the_audit_log(gql, role):
+    # Given a caller of this role, when it asks for the audit log,
+    # then organizers read it and everybody else is refused with the right code.
+    token, _ = await _caller(role)
+    result = await gql(AUDIT_LOG, token=token)
+    if role is Role.ORGANIZER:
+        assert "errors" not in result and result["data"]["auditLog"]["totalCount"] >= 0
+        return
+    assert result["data"] is None
+    expected = "UNAUTHENTICATED" if role is None else "FORBIDDEN"
+    assert [e["extensions"]["code"] for e in result["errors"]] == [expected]

@@ -145,3 +145,22 @@ async def test_claims_racing_a_withdrawal_never_leave_two_holders(gql, crowd):
     assert await Bid.filter(project_id=project.id).count() == 1 + len(won)
     expected = ProjectStatus.CLAIMED if active else ProjectStatus.PUBLISHED
     assert (await Project.get(id=project.id)).status is expected
+
+
+async def test_one_bid_withdrawn_ten_times_at_once_is_withdrawn_once(gql, crowd):
+    # Given a COMPETITIVE project with two bids,
+    project = await open_project(Procurement.COMPETITIVE)
+    (_, holder), (_, other) = crowd[2], crowd[3]
+    first, _ = await storm(gql, project, [holder, other])
+    # when the first bidder sends its withdrawal ten times at once,
+    withdrawal = {"bid": first["bid"]["id"]}
+    results = await asyncio.gather(
+        *(gql(WITHDRAW, withdrawal, token=holder) for _ in range(REPEATS))
+    )
+    # then it is withdrawn once, the other nine find it in the wrong state, and the
+    # project is still BIDDING on the remaining bid.
+    payloads = [r["data"]["withdrawBid"] for r in results]
+    assert outcomes(payloads) == {"OK": 1, "INVALID_STATE": REPEATS - 1}
+    entries = await AuditEntry.filter(action="withdrawBid").values_list("subject_ids", flat=True)
+    assert sum(f"Project:{project.id}" in subjects for subjects in entries) == 1
+    assert (await Project.get(id=project.id)).status is ProjectStatus.BIDDING

@@ -6,92 +6,29 @@ audit entry of the refused organization's account.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from api.audit.models import AuditEntry
-from api.auth.models import Account, Role
-from api.auth.sessions import open_session
+from api.auth.models import Role
 from api.bidding.models import Bid, BidStatus
-from api.fairs.models import Fair
-from api.organizations.models import Organization
 from api.projects.models import Procurement, Project, ProjectStatus
 from schema.relay import to_global_id
 from tests import factories
-from tests.sessions import make_account, token_for
-
-CLAIM = """
-mutation Claim($project: ID!, $bid: BidInput!) {
-  claimProject(project: $project, bid: $bid) {
-    bid { id status amount managementFee socialWorkers plan organization { id } }
-    project { id status }
-    errors { code field message }
-  }
-}
-"""
-
-WITHDRAW = """
-mutation Withdraw($bid: ID!) {
-  withdrawBid(bid: $bid) { bid { id status } errors { code field message } }
-}
-"""
-
-BUDGET = "100000.00"
-PLAN = "每周两次上门探访独居老人，建立服务档案，每月开展一次社区活动。"
-
-
-@dataclass
-class Bidder:
-    """A social organization with a logged-in ORGANIZATION account."""
-
-    organization: Organization
-    account: Account
-    token: str
-
-
-async def bidder(**organization: Any) -> Bidder:
-    org = await factories.organization(index=False, **organization)
-    account = await make_account(Role.ORGANIZATION, organization_id=org.id)
-    return Bidder(org, account, await open_session(account))
-
-
-async def open_project(**kwargs: Any) -> Project:
-    """A PUBLISHED project of CNY 100,000 in a fair open now."""
-    kwargs.setdefault("budget", BUDGET)
-    return await factories.project(await factories.fair(), **kwargs)
-
-
-def bid(
-    amount: str = "90000.00", fee: str = "9000.00", workers: int = 3, plan: str = PLAN
-) -> dict[str, Any]:
-    return {"amount": amount, "managementFee": fee, "socialWorkers": workers, "plan": plan}
-
-
-async def claim(gql: Any, who: Bidder, project: Project, offer: dict[str, Any]) -> dict[str, Any]:
-    variables = {"project": to_global_id("Project", project.id), "bid": offer}
-    result = await gql(CLAIM, variables, token=who.token)
-    assert "errors" not in result, result["errors"]
-    return result["data"]["claimProject"]
-
-
-def codes(payload: dict[str, Any]) -> list[tuple[str, list[str] | None]]:
-    return [(e["code"], e["field"]) for e in payload["errors"]]
-
-
-async def assert_nothing_written(project: Project, status: ProjectStatus, who: Bidder) -> None:
-    assert await Bid.filter(project_id=project.id, organization_id=who.organization.id).count() == 0
-    assert (await Project.get(id=project.id)).status is status
-    assert await AuditEntry.filter(account_id=who.account.id).count() == 0
-
-
-async def set_window(fair_id: int, opens_in: timedelta, closes_in: timedelta) -> None:
-    now = factories.now()
-    await Fair.filter(id=fair_id).update(opens_at=now + opens_in, closes_at=now + closes_in)
-
+from tests.claiming import (
+    BUDGET,
+    CLAIM,
+    assert_nothing_written,
+    bid,
+    bidder,
+    claim,
+    codes,
+    open_project,
+    set_window,
+)
+from tests.sessions import token_for
 
 # --- success ---------------------------------------------------------------------------
 
@@ -260,6 +197,14 @@ async def test_bid_committing_fewer_workers_than_the_project_needs_is_refused(gq
     await assert_nothing_written(project, ProjectStatus.PUBLISHED, who)
 
 
+async def test_negative_number_of_workers_is_invalid(gql):
+    project = await open_project()
+    who = await bidder()
+    payload = await claim(gql, who, project, bid(workers=-1))
+    assert codes(payload) == [("INVALID_INPUT", ["bid", "socialWorkers"])]
+    await assert_nothing_written(project, ProjectStatus.PUBLISHED, who)
+
+
 async def test_bid_committing_more_workers_than_the_organization_has_is_invalid(gql):
     project = await open_project()
     who = await bidder(social_workers=3)
@@ -400,124 +345,3 @@ async def test_only_organizations_may_claim(gql, role):
     assert [e["code"] for e in payload["errors"]] == ["FORBIDDEN"]
     assert await Bid.filter(project_id=project.id).count() == 0
     assert (await Project.get(id=project.id)).status is ProjectStatus.PUBLISHED
-
-
-# --- withdrawing -----------------------------------------------------------------------
-
-
-async def withdraw(gql: Any, token: str | None, bid_id: str) -> dict[str, Any]:
-    result = await gql(WITHDRAW, {"bid": bid_id}, token=token)
-    assert "errors" not in result, result["errors"]
-    return result["data"]["withdrawBid"]
-
-
-async def test_withdrawn_direct_claim_makes_the_project_claimable_again(gql):
-    # Given a DIRECT project claimed by one organization,
-    project = await open_project()
-    first = await bidder()
-    bid_id = (await claim(gql, first, project, bid()))["bid"]["id"]
-    # when it withdraws its claim,
-    payload = await withdraw(gql, first.token, bid_id)
-    # then the bid is WITHDRAWN and inactive, the project PUBLISHED, and another may claim it.
-    assert payload["errors"] == []
-    assert payload["bid"]["status"] == "WITHDRAWN"
-    row = await Bid.get(project_id=project.id)
-    assert (row.status, row.active) == (BidStatus.WITHDRAWN, None)
-    assert (await Project.get(id=project.id)).status is ProjectStatus.PUBLISHED
-    assert (await claim(gql, await bidder(), project, bid()))["errors"] == []
-
-
-async def test_withdrawal_is_written_to_the_audit_trail(gql):
-    project = await open_project()
-    who = await bidder()
-    bid_id = (await claim(gql, who, project, bid()))["bid"]["id"]
-    assert (await withdraw(gql, who.token, bid_id))["errors"] == []
-    actions = await AuditEntry.filter(account_id=who.account.id).values_list("action", flat=True)
-    assert actions == ["claimProject", "withdrawBid"]
-
-
-async def test_organization_may_bid_again_after_withdrawing(gql):
-    project = await open_project(procurement=Procurement.COMPETITIVE)
-    who = await bidder()
-    bid_id = (await claim(gql, who, project, bid()))["bid"]["id"]
-    assert (await withdraw(gql, who.token, bid_id))["errors"] == []
-    assert (await claim(gql, who, project, bid(amount="88000.00", fee="8800.00")))["errors"] == []
-    assert await Bid.filter(project_id=project.id, active=1).count() == 1
-
-
-async def test_competitive_project_stays_bidding_while_a_bid_is_left(gql):
-    # Given two bids on a COMPETITIVE project,
-    project = await open_project(procurement=Procurement.COMPETITIVE)
-    first, second = await bidder(), await bidder()
-    first_bid = (await claim(gql, first, project, bid()))["bid"]["id"]
-    second_bid = (await claim(gql, second, project, bid()))["bid"]["id"]
-    # when one is withdrawn the project is still BIDDING; when the last is, PUBLISHED.
-    assert (await withdraw(gql, first.token, first_bid))["errors"] == []
-    assert (await Project.get(id=project.id)).status is ProjectStatus.BIDDING
-    assert (await withdraw(gql, second.token, second_bid))["errors"] == []
-    assert (await Project.get(id=project.id)).status is ProjectStatus.PUBLISHED
-
-
-async def test_withdrawing_another_organizations_bid_is_forbidden(gql):
-    project = await open_project()
-    owner = await bidder()
-    bid_id = (await claim(gql, owner, project, bid()))["bid"]["id"]
-    payload = await withdraw(gql, (await bidder()).token, bid_id)
-    assert codes(payload) == [("FORBIDDEN", ["bid"])]
-    assert (await Bid.get(project_id=project.id)).status is BidStatus.SUBMITTED
-    assert (await Project.get(id=project.id)).status is ProjectStatus.CLAIMED
-
-
-async def test_withdrawing_after_the_fair_closed_is_refused(gql):
-    project = await open_project()
-    who = await bidder()
-    bid_id = (await claim(gql, who, project, bid()))["bid"]["id"]
-    await set_window(project.fair_id, timedelta(days=-30), timedelta(seconds=-1))
-    payload = await withdraw(gql, who.token, bid_id)
-    assert codes(payload) == [("FAIR_CLOSED", ["project"])]
-    assert (await Bid.get(project_id=project.id)).status is BidStatus.SUBMITTED
-    assert await AuditEntry.filter(account_id=who.account.id, action="withdrawBid").count() == 0
-
-
-async def test_withdrawing_twice_is_an_invalid_state(gql):
-    project = await open_project()
-    who = await bidder()
-    bid_id = (await claim(gql, who, project, bid()))["bid"]["id"]
-    assert (await withdraw(gql, who.token, bid_id))["errors"] == []
-    payload = await withdraw(gql, who.token, bid_id)
-    assert codes(payload) == [("INVALID_STATE", ["bid"])]
-    assert await AuditEntry.filter(account_id=who.account.id, action="withdrawBid").count() == 1
-
-
-async def test_awarded_bid_cannot_be_withdrawn(gql):
-    # Given a project awarded to an organization (its bid AWARDED),
-    who = await bidder()
-    project = await open_project()
-    award = await factories.award(project, who.organization, "90000.00")
-    # when it tries to withdraw the bid, then the state forbids it.
-    payload = await withdraw(gql, who.token, to_global_id("Bid", award.bid_id))
-    assert codes(payload) == [("INVALID_STATE", ["bid"])]
-    assert (await Project.get(id=project.id)).status is ProjectStatus.AWARDED
-
-
-async def test_withdrawing_an_unknown_bid_is_not_found(gql):
-    payload = await withdraw(gql, (await bidder()).token, to_global_id("Bid", 10**9))
-    assert codes(payload) == [("NOT_FOUND", ["bid"])]
-
-
-async def test_anonymous_withdrawal_is_unauthenticated(gql):
-    project = await open_project()
-    who = await bidder()
-    bid_id = (await claim(gql, who, project, bid()))["bid"]["id"]
-    payload = await withdraw(gql, None, bid_id)
-    assert [e["code"] for e in payload["errors"]] == ["UNAUTHENTICATED"]
-
-
-@pytest.mark.parametrize("role", OTHER_ROLES)
-async def test_only_organizations_may_withdraw(gql, role):
-    project = await open_project()
-    who = await bidder()
-    bid_id = (await claim(gql, who, project, bid()))["bid"]["id"]
-    payload = await withdraw(gql, await token_for(role), bid_id)
-    assert [e["code"] for e in payload["errors"]] == ["FORBIDDEN"]
-    assert (await Bid.get(project_id=project.id)).status is BidStatus.SUBMITTED

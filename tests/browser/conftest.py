@@ -1,0 +1,194 @@
+"""Browser tests: the real server in a subprocess, Debian's Chromium driven by Playwright.
+
+The server is ``python -m api.cli serve --demo`` on a free port with a SQLite file of its
+own, exactly what a newcomer runs. Chromium is the system's (``/usr/bin/chromium``;
+``SHEQIA_CHROMIUM`` names another). Without Chromium or Playwright the tests are skipped
+with the reason, except when ``CI`` is set: there they fail, so CI never skips them.
+
+Every page a test opens is watched: any error in the browser console, an uncaught
+exception or a failed request fails the test. Screenshots go to
+``tests/browser/screenshots/`` (git-ignored); the run prints the folder.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = Path(os.environ.get("SHEQIA_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+SERVER_START_SECONDS = 120
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.glob("*.png")):
+        terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")
+
+
+def _unavailable(reason: str) -> None:
+    """Skip with the reason; in CI (``CI`` set) fail instead — CI must run these tests."""
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def playwright_api() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed (pip install -e '.[test]')")
+    if not CHROMIUM.exists():
+        _unavailable(
+            f"no Chromium at {CHROMIUM} (apt-get install chromium, or set SHEQIA_CHROMIUM)"
+        )
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_api: Any) -> Iterator[Any]:
+    browser = playwright_api.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(playwright_api: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``sheqia serve --demo`` on a fresh SQLite file; yields its base URL."""
+    database = tmp_path_factory.mktemp("browser") / "sheqia.db"
+    port = _free_port()
+    env = {**os.environ, "SHEQIA_DATABASE_URL": f"sqlite://{database}"}
+    log = database.with_suffix(".log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--demo", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log.close()
+            output = database.with_suffix(".log").read_text()
+            pytest.fail(f"the server did not start:\n{output}", pytrace=False)
+        time.sleep(0.25)
+    yield base
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@dataclass
+class Watched:
+    """A page and what went wrong on it: console errors, exceptions, failed requests."""
+
+    page: Any
+    base: str
+    problems: list[str] = field(default_factory=list)
+
+    def open(self, route: str) -> Any:
+        self.page.goto(f"{self.base}/#{route}")
+        return self.page
+
+    def shot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def open_page(browser: Any, server: str) -> Iterator[Callable[..., Watched]]:
+    """Opens pages in fresh browser contexts (a logged-out visitor each) and, after the test,
+    fails it if any page logged a console error, threw, or had a request fail."""
+    contexts: list[Any] = []
+    watched: list[Watched] = []
+
+    def make(viewport: dict[str, int] | None = None) -> Watched:
+        context = browser.new_context(
+            viewport=viewport or LAPTOP, locale="zh-CN", timezone_id="Asia/Shanghai"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        item = Watched(page, server)
+
+        def on_console(message: Any) -> None:
+            if message.type == "error":
+                item.problems.append(f"console error: {message.text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: item.problems.append(f"page error: {error}"))
+        page.on(
+            "requestfailed",
+            lambda request: item.problems.append(
+                f"request failed: {request.url} {request.failure}"
+            ),
+        )
+        watched.append(item)
+        return item
+
+    yield make
+    problems = [problem for item in watched for problem in item.problems]
+    for context in contexts:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def graphql(base: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A GraphQL request from the test itself (to find data, never to act for the page)."""
+    response = httpx.post(
+        f"{base}/graphql", json={"query": query, "variables": variables or {}}, timeout=30
+    )
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
