@@ -1,16 +1,38 @@
-"""Turning a keyset page of rows into a Relay connection of GraphQL nodes."""
+"""Relay connections: one generic page type for every list, filled from a keyset page.
+
+``Connection[Project]`` is served as ``ProjectConnection`` with ``ProjectEdge`` items,
+the names the contract uses.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
 
+import strawberry
 from tortoise.queryset import QuerySet
 
 from api.pagination import Page, keyset_page
 from schema.relay import PageInfo, page_size, parse_cursor, to_cursor
 
-C = TypeVar("C")
+T = TypeVar("T")
+
+
+@strawberry.type(description="列表中的一条及其游标。One item of a list and its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="本条的游标。Cursor of this item.")
+    node: T = strawberry.field(description="本条的对象。The item.")
+
+
+@strawberry.type(description="一页结果（Relay 连接）。A page of a list.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="本页的各条。The items of this page.")
+    page_info: PageInfo = strawberry.field(description="分页信息。Where this page sits.")
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="符合条件的总数。Items matching the filter.")
+    async def total_count(self) -> int:
+        return await self.count()
 
 
 async def fetch_page(query: QuerySet[Any], first: int | None, after: str | None) -> Page[Any]:
@@ -18,17 +40,24 @@ async def fetch_page(query: QuerySet[Any], first: int | None, after: str | None)
     return await keyset_page(query, page_size(first), parse_cursor(after))
 
 
-def connection(
-    connection_type: type[C],
-    edge_type: type,
-    page: Page[Any],
-    to_node: Callable[[Any], Any],
-) -> C:
-    edges = [edge_type(cursor=to_cursor(row.id), node=to_node(row)) for row in page.rows]
+def connection(page: Page[Any], to_node: Callable[[Any], T]) -> Connection[T]:
+    edges = [Edge(cursor=to_cursor(row.id), node=to_node(row)) for row in page.rows]
     info = PageInfo(
         has_next_page=page.has_next,
         has_previous_page=page.has_previous,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
     )
-    return connection_type(edges=edges, page_info=info, count=page.total)  # type: ignore[call-arg]
+    return Connection(edges=edges, page_info=info, count=page.total)
+
+
+async def _none() -> int:
+    return 0
+
+
+def empty_connection() -> Connection[Any]:
+    """A page with nothing on it, for a list the viewer may not see."""
+    info = PageInfo(
+        has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
+    )
+    return Connection(edges=[], page_info=info, count=_none)

@@ -20,6 +20,7 @@ from api.errors import DomainError, ErrorCode, Problem
 from api.matching import index
 from api.organizations.creditcode import CreditCodeError, validate_credit_code
 from api.organizations.models import Organization, OrganizationServiceClass, RegistrationKind
+from api.places.checks import missing_districts
 from api.places.models import District
 
 GRADES = ("3A", "4A", "5A")
@@ -54,7 +55,7 @@ async def register_organization(actor: Account | None, spec: OrganizationSpec) -
     require(actor, Role.ORGANIZER)
     problems, code = _code_problems(spec.credit_code)
     problems += _entry_problems(spec)
-    problems += await _district_problems(spec.district_ids)
+    problems += await missing_districts(spec.district_ids)
     if code is not None:
         problems += await _registered(code)
     if problems:
@@ -156,20 +157,3 @@ def _entry_problems(spec: OrganizationSpec) -> list[Problem]:
 
 def _invalid(message: str, input_field: str) -> Problem:
     return Problem(ErrorCode.INVALID_INPUT, message, ["input", input_field])
-
-
-async def _district_problems(district_ids: list[int | None]) -> list[Problem]:
-    """Every district named must exist; each missing one is reported at its position."""
-    wanted = {i for i in district_ids if i is not None}
-    found: set[int | None] = set()
-    if wanted:
-        found.update(pk for (pk,) in await District.filter(id__in=wanted).values_list("id"))
-    return [
-        Problem(
-            ErrorCode.NOT_FOUND,
-            "所选行政区不存在。No such district.",
-            ["input", "districts", str(i)],
-        )
-        for i, district_id in enumerate(district_ids)
-        if district_id not in found
-    ]

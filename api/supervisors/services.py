@@ -17,6 +17,7 @@ from api.auth.permissions import require
 from api.catalog.models import ServiceClass
 from api.errors import DomainError, ErrorCode, Problem
 from api.organizations.models import Organization
+from api.places.checks import missing_districts
 from api.places.models import District
 from api.supervisors.models import Supervisor, SupervisorExpertise
 
@@ -49,7 +50,7 @@ async def add_supervisor(actor: Account | None, spec: SupervisorSpec) -> Supervi
     """Add a person to the pool with their expertise and districts."""
     require(actor, Role.ORGANIZER)
     problems = _entry_problems(spec)
-    problems += await _district_problems(spec.district_ids)
+    problems += await missing_districts(spec.district_ids)
     problems += await _organization_problems(spec)
     if problems:
         raise DomainError(problems)
@@ -99,23 +100,6 @@ def _entry_problems(spec: SupervisorSpec) -> list[Problem]:
 
 def _invalid(message: str, field: str) -> Problem:
     return Problem(ErrorCode.INVALID_INPUT, message, ["input", field])
-
-
-async def _district_problems(district_ids: list[int | None]) -> list[Problem]:
-    """Every district named must exist; each missing one is reported at its position."""
-    wanted = {i for i in district_ids if i is not None}
-    found: set[int | None] = set()
-    if wanted:
-        found.update(pk for (pk,) in await District.filter(id__in=wanted).values_list("id"))
-    return [
-        Problem(
-            ErrorCode.NOT_FOUND,
-            "所选行政区不存在。No such district.",
-            ["input", "districts", str(i)],
-        )
-        for i, district_id in enumerate(district_ids)
-        if district_id not in found
-    ]
 
 
 async def _organization_problems(spec: SupervisorSpec) -> list[Problem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.audit.models import AuditEntry as AuditEntryRow
-from schema.audit.types import AuditEntry, AuditEntryConnection, AuditEntryEdge
+from schema.audit.types import AuditEntry, AuditEntryConnection
 from schema.connections import connection, fetch_page
 from schema.context import Info
 from schema.errors import QueryError
@@ -22,4 +22,4 @@ class AuditQuery:
         if not info.context.is_organizer():
             raise QueryError("只有组织方可以查看审计日志。", "FORBIDDEN")
         page = await fetch_page(AuditEntryRow.all(), first, after)
-        return connection(AuditEntryConnection, AuditEntryEdge, page, AuditEntry.from_row)
+        return connection(page, AuditEntry.from_row)

@@ -7,7 +7,8 @@ from datetime import datetime
 import strawberry
 
 from api.audit.models import AuditEntry as AuditEntryRow
-from schema.relay import PageInfo, to_global_id
+from schema.connections import Connection
+from schema.relay import to_global_id
 
 
 @strawberry.type(description="审计记录：谁在何时做了什么。Who did what, when.")
@@ -28,18 +29,4 @@ def _global_id(name: str) -> strawberry.ID:
     return to_global_id(type_name, int(pk)) if pk.isdigit() else strawberry.ID(name)
 
 
-@strawberry.type(description="审计记录列表中的一条。An edge of the audit log.")
-class AuditEntryEdge:
-    cursor: str = strawberry.field(description="本条的游标。")
-    node: AuditEntry = strawberry.field(description="审计记录。")
-
-
-@strawberry.type(description="一页审计记录。A page of the audit log.")
-class AuditEntryConnection:
-    edges: list[AuditEntryEdge] = strawberry.field(description="本页的记录。")
-    page_info: PageInfo = strawberry.field(description="分页信息。")
-    count: strawberry.Private[object]
-
-    @strawberry.field(description="记录总数。Entries in the log.")
-    async def total_count(self) -> int:
-        return await self.count()  # type: ignore[operator]
+AuditEntryConnection = Connection[AuditEntry]

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import strawberry
 
-from api.bidding.claims import BidDraft, claim_project, withdraw_bid
+from api.bidding.claims import BidDraft, claim_project
+from api.bidding.withdrawal import withdraw_bid
 from schema.bidding.types import Bid
 from schema.context import Info
 from schema.errors import UserError

@@ -13,10 +13,10 @@ from api.bidding.models import Bid as BidRow
 from api.bidding.queries import visible_bids
 from api.projects.models import Project as ProjectRow
 from schema.bidding.loaders import BidByIdLoader
-from schema.connections import connection, fetch_page
+from schema.connections import Connection, connection, empty_connection, fetch_page
 from schema.context import Info
 from schema.organizations.loaders import OrganizationByIdLoader
-from schema.relay import Node, PageInfo, page_size, parse_cursor, to_global_id
+from schema.relay import Node, page_size, parse_cursor, to_global_id
 
 if TYPE_CHECKING:
     from schema.organizations.types import Organization
@@ -76,39 +76,14 @@ class Bid(Node):
         )
 
 
-@strawberry.type(description="投标列表中的一条。An edge of a bid list.")
-class BidEdge:
-    cursor: str = strawberry.field(description="本条的游标。")
-    node: Bid = strawberry.field(description="投标。")
-
-
-@strawberry.type(description="一页投标。A page of bids.")
-class BidConnection:
-    edges: list[BidEdge] = strawberry.field(description="本页的投标。")
-    page_info: PageInfo = strawberry.field(description="分页信息。")
-    count: strawberry.Private[object]
-
-    @strawberry.field(description="可见的投标总数。Bids visible to the viewer.")
-    async def total_count(self) -> int:
-        return await self.count()  # type: ignore[operator]
-
-
-async def _no_rows() -> int:
-    return 0
-
-
 async def bid_connection(
     info: Info, project: ProjectRow, first: int | None, after: str | None
-) -> BidConnection:
+) -> Connection[Bid]:
     query = visible_bids(info.context.account, project)
     if query is None:
         page_size(first), parse_cursor(after)  # still refuse bad arguments
-        empty = PageInfo(
-            has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
-        )
-        return BidConnection(edges=[], page_info=empty, count=_no_rows)
-    page = await fetch_page(query, first, after)
-    return connection(BidConnection, BidEdge, page, Bid.from_row)
+        return empty_connection()
+    return connection(await fetch_page(query, first, after), Bid.from_row)
 
 
 @strawberry.type(description="立项结果。The award of a project to one bid.")
@@ -130,3 +105,6 @@ class Award:
     @classmethod
     def from_row(cls, row: AwardRow) -> Award:
         return cls(amount=row.amount, awarded_at=row.awarded_at, row=row)
+
+
+BidConnection = Connection[Bid]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -15,13 +14,8 @@ from schema.catalog.types import ServiceClass
 from schema.context import Info
 from schema.loading import then
 from schema.places.types import District, districts_by_ids
+from schema.projects.types import ProjectConnection, ProjectFilter
 from schema.relay import Node, to_global_id
-
-if TYPE_CHECKING:
-    from schema.projects.types import ProjectConnection, ProjectFilter
-
-ProjectConnectionRef = Annotated["ProjectConnection", strawberry.lazy("schema.projects.types")]
-ProjectFilterRef = Annotated["ProjectFilter", strawberry.lazy("schema.projects.types")]
 
 
 @strawberry.type(description="评审标准或评估组成项及其权重。A weighted criterion.")
@@ -126,8 +120,8 @@ class Fair(Node):
         info: Info,
         first: int | None = None,
         after: str | None = None,
-        filter: ProjectFilterRef | None = None,
-    ) -> ProjectConnectionRef:
+        filter: ProjectFilter | None = None,
+    ) -> ProjectConnection:
         from schema.projects.queries import project_connection
 
         return await project_connection(info, first, after, filter, fair_id=self.row.id)

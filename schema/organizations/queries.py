@@ -11,7 +11,6 @@ from schema.context import Info
 from schema.organizations.types import (
     Organization,
     OrganizationConnection,
-    OrganizationEdge,
     OrganizationFilter,
 )
 from schema.relay import pk_of, search_text
@@ -41,4 +40,4 @@ class OrganizationsQuery:
         query = organization_queryset(organization_query(filter))
         page = await fetch_page(query, first, after)
         await preload.organizations_page(info, [r.id for r in page.rows])
-        return connection(OrganizationConnection, OrganizationEdge, page, Organization.from_row)
+        return connection(page, Organization.from_row)

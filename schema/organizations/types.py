@@ -12,6 +12,7 @@ from api.matching import search as org_matching
 from api.organizations.models import CreditEntry as CreditEntryRow
 from api.organizations.models import Organization as OrganizationRow
 from schema.catalog.types import ServiceClass
+from schema.connections import Connection
 from schema.context import Info
 from schema.errors import QueryError
 from schema.loading import now_or_later, then
@@ -24,7 +25,7 @@ from schema.organizations.loaders import (
     ServiceClassesByOrganizationLoader,
 )
 from schema.places.types import District, districts_by_ids
-from schema.relay import Node, PageInfo, to_global_id
+from schema.relay import Node, to_global_id
 
 if TYPE_CHECKING:
     from schema.projects.types import Project
@@ -180,18 +181,4 @@ class ProjectMatch:
     reasons: list[str] = strawberry.field(description="推荐理由（中文）。Why, in Chinese.")
 
 
-@strawberry.type(description="社会组织列表中的一条。An edge of an organization list.")
-class OrganizationEdge:
-    cursor: str = strawberry.field(description="本条的游标。")
-    node: Organization = strawberry.field(description="社会组织。")
-
-
-@strawberry.type(description="一页社会组织。A page of organizations.")
-class OrganizationConnection:
-    edges: list[OrganizationEdge] = strawberry.field(description="本页的社会组织。")
-    page_info: PageInfo = strawberry.field(description="分页信息。")
-    count: strawberry.Private[object]
-
-    @strawberry.field(description="符合条件的总数。Rows matching the filter.")
-    async def total_count(self) -> int:
-        return await self.count()  # type: ignore[operator]
+OrganizationConnection = Connection[Organization]

@@ -11,7 +11,7 @@ from schema import preload
 from schema.connections import connection, fetch_page
 from schema.context import Info
 from schema.errors import QueryError
-from schema.projects.types import Project, ProjectConnection, ProjectEdge, ProjectFilter
+from schema.projects.types import Project, ProjectConnection, ProjectFilter
 from schema.relay import pk_of, search_text
 
 
@@ -47,7 +47,7 @@ async def project_connection(
     query = project_queryset(project_query(info, filter, fair_id))
     page = await fetch_page(query, first, after)
     await preload.projects_page(info, page.rows)
-    return connection(ProjectConnection, ProjectEdge, page, Project.from_row)
+    return connection(page, Project.from_row)
 
 
 @strawberry.type

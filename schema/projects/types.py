@@ -11,8 +11,12 @@ import strawberry
 from api.places.models import District as DistrictRow
 from api.projects.models import Procurement, ProjectStatus, ProjectType
 from api.projects.models import Project as ProjectRow
+
+# Imported here, not lazily: a generic page type cannot be resolved through a lazy alias.
+from schema.bidding.types import BidConnection
 from schema.catalog.loaders import CatalogItemByIdLoader
 from schema.catalog.types import CatalogItem, ServiceClass
+from schema.connections import Connection
 from schema.context import Info
 from schema.fairs.loaders import FairByIdLoader
 from schema.loading import now_or_later, then
@@ -27,10 +31,10 @@ from schema.projects.loaders import (
     PaymentsByProjectLoader,
     project_need,
 )
-from schema.relay import Node, PageInfo, to_global_id
+from schema.relay import Node, to_global_id
 
 if TYPE_CHECKING:
-    from schema.bidding.types import Award, BidConnection
+    from schema.bidding.types import Award
     from schema.contracts.types import Evaluation, Payment
     from schema.fairs.types import Fair
     from schema.organizations.types import OrganizationMatch
@@ -39,7 +43,6 @@ if TYPE_CHECKING:
 
 FairRef = Annotated["Fair", strawberry.lazy("schema.fairs.types")]
 AwardRef = Annotated["Award", strawberry.lazy("schema.bidding.types")]
-BidConnectionRef = Annotated["BidConnection", strawberry.lazy("schema.bidding.types")]
 EvaluationRef = Annotated["Evaluation", strawberry.lazy("schema.contracts.types")]
 PaymentRef = Annotated["Payment", strawberry.lazy("schema.contracts.types")]
 SupervisorRef = Annotated["Supervisor", strawberry.lazy("schema.supervisors.types")]
@@ -146,7 +149,7 @@ class Project(Node):
     )
     async def bids(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> BidConnectionRef:
+    ) -> BidConnection:
         from schema.bidding.types import bid_connection
 
         return await bid_connection(info, self.row, first, after)
@@ -234,18 +237,4 @@ class Project(Node):
         )
 
 
-@strawberry.type(description="项目列表中的一条。An edge of a project list.")
-class ProjectEdge:
-    cursor: str = strawberry.field(description="本条的游标。Cursor of this row.")
-    node: Project = strawberry.field(description="项目。The project.")
-
-
-@strawberry.type(description="一页项目。A page of projects.")
-class ProjectConnection:
-    edges: list[ProjectEdge] = strawberry.field(description="本页的项目。")
-    page_info: PageInfo = strawberry.field(description="分页信息。")
-    count: strawberry.Private[object]
-
-    @strawberry.field(description="符合条件的项目总数。Rows matching the filter.")
-    async def total_count(self) -> int:
-        return await self.count()  # type: ignore[operator]
+ProjectConnection = Connection[Project]

@@ -12,7 +12,6 @@ from schema.relay import pk_of, search_text
 from schema.supervisors.types import (
     Supervisor,
     SupervisorConnection,
-    SupervisorEdge,
     SupervisorFilter,
 )
 
@@ -41,4 +40,4 @@ class SupervisorsQuery:
         query = supervisor_queryset(supervisor_query(filter))
         page = await fetch_page(query, first, after)
         await preload.supervisors_page(info, [r.id for r in page.rows])
-        return connection(SupervisorConnection, SupervisorEdge, page, Supervisor.from_row)
+        return connection(page, Supervisor.from_row)

@@ -8,10 +8,11 @@ import strawberry
 
 from api.supervisors.models import Supervisor as SupervisorRow
 from schema.catalog.types import ServiceClass
+from schema.connections import Connection
 from schema.context import Info
 from schema.loading import now_or_later, then
 from schema.places.types import District, districts_by_ids
-from schema.relay import Node, PageInfo, to_global_id
+from schema.relay import Node, to_global_id
 from schema.supervisors.loaders import (
     DistrictIdsBySupervisorLoader,
     ExpertiseBySupervisorLoader,
@@ -82,18 +83,4 @@ async def supervisor_by_id(info: Info, supervisor_id: int) -> Supervisor | None:
     return Supervisor.from_row(row) if row else None
 
 
-@strawberry.type(description="督导列表中的一条。An edge of a supervisor list.")
-class SupervisorEdge:
-    cursor: str = strawberry.field(description="本条的游标。")
-    node: Supervisor = strawberry.field(description="督导。")
-
-
-@strawberry.type(description="一页督导。A page of supervisors.")
-class SupervisorConnection:
-    edges: list[SupervisorEdge] = strawberry.field(description="本页的督导。")
-    page_info: PageInfo = strawberry.field(description="分页信息。")
-    count: strawberry.Private[object]
-
-    @strawberry.field(description="符合条件的总数。Rows matching the filter.")
-    async def total_count(self) -> int:
-        return await self.count()  # type: ignore[operator]
+SupervisorConnection = Connection[Supervisor]
