@@ -45,15 +45,31 @@ SERVER_START_SECONDS = 120
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks the browser tests and runs them after all others: Playwright's synchronous API
+    keeps its own event loop running from its first use to the end of the session, where
+    the other tests' asyncio loop could not run."""
     here = Path(__file__).resolve().parent
-    for item in items:
-        if here in Path(str(item.fspath)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
+    browser_tests = [i for i in items if here in Path(str(i.path)).resolve().parents]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.browser)
+    others = [i for i in items if i not in browser_tests]
+    items[:] = others + browser_tests
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    # Keeps each phase's report on the test, so fixtures can tell that the test failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+SHOTS_TAKEN: list[Path] = []
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.glob("*.png")):
-        terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")
+    if SHOTS_TAKEN:
+        terminalreporter.write_line(f"browser screenshots ({len(SHOTS_TAKEN)}): {SCREENSHOTS}")
 
 
 def _unavailable(reason: str) -> None:
@@ -79,6 +95,8 @@ def playwright_api() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def browser(playwright_api: Any) -> Iterator[Any]:
+    for old in SCREENSHOTS.glob("*.png"):  # this run's screenshots only
+        old.unlink()
     browser = playwright_api.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield browser
     browser.close()
@@ -143,13 +161,17 @@ class Watched:
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
+        SHOTS_TAKEN.append(path)
         return path
 
 
 @pytest.fixture
-def open_page(browser: Any, server: str) -> Iterator[Callable[..., Watched]]:
+def open_page(
+    browser: Any, server: str, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Watched]]:
     """Opens pages in fresh browser contexts (a logged-out visitor each) and, after the test,
-    fails it if any page logged a console error, threw, or had a request fail."""
+    fails it if any page logged a console error, threw, or had a request fail. A failed
+    test leaves a screenshot of each of its pages (failed-<test>-<n>.png)."""
     contexts: list[Any] = []
     watched: list[Watched] = []
 
@@ -178,6 +200,10 @@ def open_page(browser: Any, server: str) -> Iterator[Callable[..., Watched]]:
         return item
 
     yield make
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        for n, item in enumerate(watched):
+            item.shot(f"failed-{request.node.name}-{n}")
     problems = [problem for item in watched for problem in item.problems]
     for context in contexts:
         context.close()

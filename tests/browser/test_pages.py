@@ -40,7 +40,10 @@ PUBLIC_PAGES = ["/hall", "/project/{project}", "/results", "/stats", "/login", "
 @pytest.fixture(scope="module")
 def project(server: str) -> str:
     """An open project of the current fair."""
-    data = graphql(server, "{ fair { projects(first: 1, filter: {status: [PUBLISHED]}) { edges { node { id } } } } }")
+    data = graphql(
+        server,
+        "{ fair { projects(first: 1, filter: {status: [PUBLISHED]}) { edges { node { id } } } } }",
+    )
     return str(data["fair"]["projects"]["edges"][0]["node"]["id"])
 
 

@@ -27,6 +27,7 @@ def test_publisher_publishes_a_list_after_fixing_it(open_page: Any, server: str)
     # when it fills in the example list (two rows) and gives the second row a budget
     # that is not an amount,
     page.get_by_role("button", name="填入示例").click()
+    page.wait_for_function("() => document.getElementById('publish-text').value.includes('\\n')")
     text = page.get_by_label("项目清单").input_value()
     rows = text.split("\n")
     assert len(rows) == 3
@@ -52,6 +53,9 @@ def test_publisher_publishes_a_list_after_fixing_it(open_page: Any, server: str)
 
     # and when the list is corrected, both projects are published,
     page.get_by_role("button", name="填入示例").click()
+    page.wait_for_function(
+        "(code) => !document.getElementById('publish-text').value.includes(code)", arg=taken_code
+    )
     page.get_by_role("button", name="发布 2 个项目").click()
     page.get_by_text("已发布 2 个项目").wait_for()
     assert graphql(server, COUNT)["fair"]["projects"]["totalCount"] == before["totalCount"] + 2

@@ -192,7 +192,9 @@ def test_organization_finds_a_project_is_refused_then_claims(
     page.get_by_label("报价（元）").fill(str(target.budget))
     page.get_by_label("管理费（元）").fill(str((target.budget / 5).quantize(Decimal("0.01"))))
     page.get_by_label("投入的持证专职社工（名）").fill(workers)
-    page.get_by_label("服务方案").fill("组建社工与志愿者团队，按季度开展探访、小组活动和个案服务，年末评估成效。")
+    page.get_by_label("服务方案").fill(
+        "组建社工与志愿者团队，按季度开展探访、小组活动和个案服务，年末评估成效。"
+    )
     page.get_by_role("button", name="确认认领").click()
 
     # then it is refused, with the fee error in Chinese beside the fee field.

@@ -1,0 +1,124 @@
+// The only way the pages talk to the server: POST a GraphQL document to /graphql.
+//
+// Same-origin fetches carry the HttpOnly session cookie set by `login`. Failures become
+// an ApiError with a friendly message in the page's language; raw GraphQL errors and
+// stack traces are never shown (they go to console.debug for developers).
+import { serverText, t } from "./i18n.js";
+
+const ENDPOINT = "/graphql";
+
+export class ApiError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+  }
+}
+
+/** Listeners told when the server says the session is gone (e.g. it expired). */
+const sessionLostListeners = new Set();
+export function onSessionLost(listener) {
+  sessionLostListeners.add(listener);
+}
+
+function friendly(code) {
+  const key = `code.${code}`;
+  const text = t(key);
+  return text === key ? t("error.generic") : text;
+}
+
+/**
+ * Runs a query or mutation and returns its `data`. Throws ApiError when the request
+ * fails or the answer carries GraphQL errors (unless `partial` is set and data came back).
+ */
+export async function gql(document, variables = {}, { partial = false } = {}) {
+  let response;
+  try {
+    response = await fetch(ENDPOINT, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ query: document, variables }),
+    });
+  } catch {
+    throw new ApiError(t("error.network"), "NETWORK");
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    // not JSON: a proxy's error page or an interrupted answer
+  }
+  if (!response.ok || body === null) {
+    throw new ApiError(t("error.server", { status: response.status }), "HTTP");
+  }
+  if (body.errors?.length) {
+    console.debug("GraphQL errors", body.errors);
+    const code = body.errors[0].extensions?.code ?? "INTERNAL";
+    if (code === "UNAUTHENTICATED") sessionLostListeners.forEach((listener) => listener());
+    if (!(partial && body.data)) throw new ApiError(friendly(code), code);
+  }
+  return body.data;
+}
+
+/**
+ * What to tell a person about a failure: an ApiError's friendly text. Anything else is a
+ * bug in the page: logged for developers, described plainly to the person.
+ */
+export function problemText(error) {
+  if (error instanceof ApiError) return error.message;
+  console.error(error);
+  return t("error.page");
+}
+
+/** A UserError's message in the page's language (the server writes Chinese, then English). */
+export function userErrorText(error) {
+  return serverText(error.message, friendly(error.code));
+}
+
+/**
+ * Runs a mutation whose payload is `data[field]` and has `errors: [UserError]`.
+ * Returns { ok, payload, errors } where errors are { code, field, path, text }:
+ * `path` is the field path joined with dots ("bid.managementFee"), or "" for none.
+ */
+export async function mutate(document, variables, field) {
+  const data = await gql(document, variables);
+  const payload = data[field];
+  const errors = (payload.errors ?? []).map((error) => ({
+    code: error.code,
+    field: error.field,
+    path: (error.field ?? []).join("."),
+    text: userErrorText(error),
+  }));
+  if (errors.some((error) => error.code === "UNAUTHENTICATED")) {
+    sessionLostListeners.forEach((listener) => listener());
+  }
+  return { ok: errors.length === 0, payload, errors };
+}
+
+/**
+ * Sorts errors onto a form: `fields` maps a field path ("bid.amount") to the form's own
+ * key; returns { byField: {key: [text]}, general: [text] } for messages beside each field
+ * and the rest at the top of the form.
+ */
+export function formErrors(errors, fields) {
+  const byField = {};
+  const general = [];
+  for (const error of errors) {
+    const key = fields[error.path] ?? matchPrefix(error.path, fields);
+    if (key) (byField[key] ??= []).push(error.text);
+    else general.push(error.text);
+  }
+  return { byField, general };
+}
+
+function matchPrefix(path, fields) {
+  // "scores.2.score" → a form may name "scores.2" or "scores"
+  const parts = path.split(".");
+  while (parts.length > 1) {
+    parts.pop();
+    const key = fields[parts.join(".")];
+    if (key) return key;
+  }
+  return null;
+}
