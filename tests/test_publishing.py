@@ -280,7 +280,7 @@ async def test_code_repeated_in_the_list_is_reported_on_the_later_row(gql, organ
     rows[2]["code"] = rows[0]["code"]
     payload = await publish(gql, organizer, stage.fair, rows)
     assert refusals(payload) == [("INVALID_INPUT", ["projects", "2", "code"])]
-    assert "第 0 行" in payload["errors"][0]["message"]
+    assert "第 1 行" in payload["errors"][0]["message"]
     assert await stored(rows) == 0
 
 

@@ -254,7 +254,9 @@ class _RowCheck:
         if not code:
             return
         if first_row != self.index:
-            self.invalid("code", f"项目编号“{code}”与第 {first_row} 行重复。Duplicate code.")
+            # Rows are counted from 1 for people; the field path keeps the 0-based index.
+            row = first_row + 1
+            self.invalid("code", f"项目编号“{code}”与第 {row} 行重复。Duplicates row {row}.")
         elif code in self.known.taken_codes:
             self.problems.append(_taken(self.index))
 
