@@ -1,4 +1,4 @@
-"""Claiming DIRECT projects, bidding for COMPETITIVE ones, and withdrawing a bid.
+"""Claiming DIRECT projects and bidding for COMPETITIVE ones (withdrawing: ``withdrawal``).
 
 A claim is checked in this order. The gates (1–4) stop at the first that fails, because
 once one fails the later answers are noise; stage 5 is reported all at once, so a form
@@ -20,6 +20,9 @@ can show every problem of the organization and of its bid together.
           social workers committed at least the project's minimum (INSUFFICIENT_SOCIAL_WORKERS)
           and at most the organization's own (INVALID_INPUT); a plan (INVALID_INPUT).
 
+A problem's field is the input at fault — ``["project"]`` at the gates, ``["bid", …]`` for
+the offer; a credit restriction has none, as nothing in the request can change it.
+
 The checks read outside the transaction, so the writes guard themselves: a DIRECT claim
 takes the project with ``UPDATE … SET status = CLAIMED WHERE status = PUBLISHED`` in the
 transaction that inserts the bid — exactly one of any number of simultaneous claims
@@ -27,11 +30,6 @@ changes the row, the others find it taken. A COMPETITIVE bid moves the project t
 BIDDING with a conditional update on the open statuses, which also holds the project's
 row until the bid is in, so nobody awards or withdraws it half-way. The unique key
 (project, organization, active) is the last line against a doubled bid.
-
-Withdrawing is allowed for one's own SUBMITTED bid while the fair is open. A withdrawn
-DIRECT claim makes the project claimable again (PUBLISHED); a COMPETITIVE project whose
-last active bid is withdrawn goes back to PUBLISHED too, because BIDDING means "has at
-least one bid".
 """
 
 from __future__ import annotations
@@ -42,6 +40,7 @@ from decimal import ROUND_DOWN, Decimal
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from api.audit.log import record
@@ -89,22 +88,17 @@ async def claim_project(
 
     ``project_id`` None stands for an id that names no project.
     """
-    organization_id = _own_organization(require(actor, Role.ORGANIZATION))
+    organization_id = own_organization(require(actor, Role.ORGANIZATION))
     now = datetime.now(UTC)
-    project = None
-    if project_id is not None:
-        project = await Project.filter(id=project_id).select_related("fair").first()
-    if project is None:
+    found = await _project_and_own_bid(project_id, organization_id)
+    if found is None:
         raise DomainError.one(ErrorCode.NOT_FOUND, "项目不存在。No such project.", PROJECT)
-    _check_fair_open(project.fair, now)
-    await _check_project_open(project, organization_id)
+    project, holds_bid = found
+    check_fair_open(project.fair, now)
+    _check_project_open(project, holds_bid)
     organization = await Organization.get(id=organization_id)
     problems = _eligibility_problems(organization, project, now)
-    # A PUBLISHED DIRECT project has no active bid (a withdrawal deactivates the claim
-    # before it reopens the project), so only a COMPETITIVE one needs the look-up; the
-    # unique key stands behind both.
-    competitive = project.procurement is Procurement.COMPETITIVE
-    if competitive and await _has_active_bid(project.id, organization.id):
+    if holds_bid:
         problems.append(_duplicate())
     problems += _bid_problems(draft, project, organization)
     if problems:
@@ -139,7 +133,7 @@ async def claim_project(
     return bid, project
 
 
-def _own_organization(account: Account) -> int:
+def own_organization(account: Account) -> int:
     if account.organization_id is None:
         raise DomainError.one(
             ErrorCode.FORBIDDEN, "该账号未关联社会组织。The account has no organization."
@@ -147,16 +141,37 @@ def _own_organization(account: Account) -> int:
     return account.organization_id
 
 
+async def _project_and_own_bid(
+    project_id: int | None, organization_id: int
+) -> tuple[Project, bool] | None:
+    """The project with its fair, and whether the organization holds an active bid on it.
+
+    One statement: most claims in a storm end at the gates, after this look-up alone.
+    """
+    if project_id is None:
+        return None
+    own = Bid.filter(project_id=project_id, organization_id=organization_id, active=1)
+    project = (
+        await Project.filter(id=project_id)
+        .select_related("fair")
+        .annotate(own_bid=Subquery(own.limit(1).values("id")))
+        .first()
+    )
+    if project is None:
+        return None
+    return project, getattr(project, "own_bid", None) is not None
+
+
 async def _has_active_bid(project_id: int, organization_id: int) -> bool:
     mine = Bid.filter(project_id=project_id, organization_id=organization_id, active=1)
     return await mine.exists()
 
 
-def _check_fair_open(fair: Fair, now: datetime) -> None:
+def check_fair_open(fair: Fair, now: datetime) -> None:
     if is_open(fair, now):
         return
     if now < fair.opens_at:
-        when = f"{_local(fair.opens_at)} 才开始"
+        when = f"将于 {_local(fair.opens_at)} 开始"
     else:
         when = f"已于 {_local(fair.closes_at)} 结束"
     raise DomainError.one(
@@ -166,11 +181,10 @@ def _check_fair_open(fair: Fair, now: datetime) -> None:
     )
 
 
-async def _check_project_open(project: Project, organization_id: int) -> None:
+def _check_project_open(project: Project, holds_bid: bool) -> None:
     if project.procurement is Procurement.DIRECT:
         if project.status is ProjectStatus.CLAIMED:
-            mine = await _has_active_bid(project.id, organization_id)
-            raise DomainError([_duplicate() if mine else _already_claimed()])
+            raise DomainError([_duplicate() if holds_bid else _already_claimed()])
         if project.status is ProjectStatus.PUBLISHED:
             return
     elif project.status in OPEN_STATUSES:
@@ -246,13 +260,15 @@ def _worker_problems(
 ) -> list[Problem]:
     workers, need = draft.social_workers, project.min_social_workers
     have = organization.social_workers
+    if workers < 0:
+        return [Problem(ErrorCode.INVALID_INPUT, "社工人数不能为负数。", WORKERS)]
     if have < need:
         return []  # the organization falls short itself; said once, in its eligibility
     if workers < need:
         return [
             Problem(
                 ErrorCode.INSUFFICIENT_SOCIAL_WORKERS,
-                f"该项目要求投入至少 {need} 名持证专职社工，投标中只有 {max(workers, 0)} 名。",
+                f"该项目要求投入至少 {need} 名持证专职社工，投标中只有 {workers} 名。",
                 WORKERS,
             )
         ]
@@ -355,62 +371,3 @@ def _tenth(amount: Decimal) -> Decimal:
 
 def _local(moment: datetime) -> str:
     return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M:%S")
-
-
-# --- withdrawing -----------------------------------------------------------------------
-
-
-async def withdraw_bid(actor: Account | None, bid_id: int | None) -> Bid:
-    """Withdraw one's own SUBMITTED bid while the fair is open; the bid, now WITHDRAWN.
-
-    ``bid_id`` None stands for an id that names no bid.
-    """
-    organization_id = _own_organization(require(actor, Role.ORGANIZATION))
-    bid = None
-    if bid_id is not None:
-        bid = await Bid.filter(id=bid_id).select_related("project__fair").first()
-    if bid is None:
-        raise DomainError.one(ErrorCode.NOT_FOUND, "投标不存在。No such bid.", ["bid"])
-    if bid.organization_id != organization_id:
-        raise DomainError.one(
-            ErrorCode.FORBIDDEN, "只能撤回本机构自己的认领或投标。Not your bid.", ["bid"]
-        )
-    project: Project = bid.project
-    now = datetime.now(UTC)
-    _check_fair_open(project.fair, now)
-    if bid.status is not BidStatus.SUBMITTED:
-        raise DomainError([_not_withdrawable(bid.status)])
-
-    async with in_transaction():
-        # The project's row first, as a claim takes it: the two never wait on each other
-        # in opposite order.
-        await Project.filter(id=project.id).select_for_update().first()
-        withdrawn = await Bid.filter(id=bid.id, status=BidStatus.SUBMITTED).update(
-            status=BidStatus.WITHDRAWN, active=None
-        )
-        if not withdrawn:
-            raise DomainError([_not_withdrawable((await Bid.get(id=bid.id)).status)])
-        await _reopen(project)
-        bid.status, bid.active = BidStatus.WITHDRAWN, None
-        detail = {"procurement": project.procurement.value}
-        await record(actor, "withdrawBid", [bid, project], detail)
-    return bid
-
-
-async def _reopen(project: Project) -> None:
-    """Put the project back on the table when no active claim or bid is left on it."""
-    if await Bid.filter(project_id=project.id, active=1).exists():
-        return
-    direct = project.procurement is Procurement.DIRECT
-    held = ProjectStatus.CLAIMED if direct else ProjectStatus.BIDDING
-    await Project.filter(id=project.id, status=held).update(status=ProjectStatus.PUBLISHED)
-
-
-def _not_withdrawable(status: BidStatus) -> Problem:
-    names = {BidStatus.WITHDRAWN: "已撤回", BidStatus.AWARDED: "已中标", BidStatus.LOST: "未中标"}
-    return Problem(
-        ErrorCode.INVALID_STATE,
-        f"该投标{names.get(status, status.value)}，不能撤回。"
-        " Only a submitted bid can be withdrawn.",
-        ["bid"],
-    )
