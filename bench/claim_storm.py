@@ -1,34 +1,27 @@
 """Benchmark: 2,000 organizations claiming DIRECT projects at the same moment.
 
-At city scale on PostgreSQL (the ``city`` data set in database ``sheqia_bench``, created
-and loaded when missing, reused when present), against a real server: uvicorn with two
-workers on a free local port, driven over HTTP by httpx with bounded concurrency.
+City scale on PostgreSQL (the ``city`` data set in database ``sheqia_bench``, created and
+loaded when missing, reused when present), against a real server: uvicorn with two
+workers on a free local port, driven over HTTP by httpx, ``--concurrency`` in flight.
 
-Set-up, all removed again at the end, so the bench can run any number of times and
-leaves the city data as it found it:
+Each run sets up, and removes again afterwards (the city data is left as found): a fair
+of its own (edition 9106, open now) holding copies of 500 of the city fair's DIRECT
+projects, and 2,000 ORGANIZATION accounts (one shared Argon2 hash) with sessions for
+2,000 eligible organizations. After a warm-up it sends the baseline, then the storm:
+every organization claims one project (4 claims per project), all released at once in
+a shuffled order. The baseline is as many ``{ districts { id } }`` queries with the same
+tokens, client, server and concurrency: it pays for everything a claim pays for but the
+claim's own work (HTTP, GraphQL, the session look-up, one small query), so the ratio
+shows what the checks and the transaction cost; a raw-SQL baseline would time
+PostgreSQL alone, which is not where a request's time goes. The machine is shared, so
+the CPU time per request of the server, its database backends and the client is
+reported as well: a figure other people's load does not move.
 
-- a fair of its own (edition 9106), open now, holding copies of 500 of the city fair's
-  DIRECT projects (those needing at most 2 social workers): the city fair's projects stay
-  untouched for whoever else measures on this database;
-- 2,000 ORGANIZATION accounts (one shared Argon2 hash) for 2,000 eligible organizations
-  (no credit restriction, at least 2 full-time social workers), each with a session.
+Afterwards the database is checked: every claimed project has exactly one bid and is
+CLAIMED, the bid rows are exactly the successful answers, no organization has two bids
+on one project, and every refusal is ALREADY_CLAIMED.
 
-Then, in one run: a warm-up, the baseline, and the storm — every organization claims one
-project (4 claims per project), all released at once in a shuffled order, at most
-``--concurrency`` in flight. The baseline is the same number of ``{ districts { id } }``
-queries with the same tokens, client, server and concurrency: it pays for everything a
-claim pays for except the claim's own work (HTTP, GraphQL, the session look-up, one
-small query), so the ratio shows what the claim's checks and its transaction cost. A
-raw-SQL baseline would time PostgreSQL alone, which is not where a request's time goes.
-
-The machine is shared, so the CPU time of the server's workers and of PostgreSQL's
-backends is reported per request too: a figure other people's load does not move.
-
-Afterwards the database is checked: every project that was claimed has exactly one bid
-and is CLAIMED, the bid rows are exactly the successful answers, no organization has two
-bids on one project, and every refusal is ALREADY_CLAIMED.
-
-    python bench/claim_storm.py [--claims 2000] [--projects 500] [--concurrency 200]
+    python bench/claim_storm.py [--runs 3] [--claims 2000] [--projects 500] [--concurrency 200]
 """
 
 from __future__ import annotations
@@ -41,11 +34,12 @@ import platform
 import random
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -276,43 +270,33 @@ async def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None
     raise RuntimeError("the server did not become healthy")
 
 
-def cpu_seconds(selected: Callable[[str, str], bool]) -> float:
-    """User + system CPU of the processes whose /proc stat and command line ``selected``."""
-    total = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            with open(f"/proc/{entry.name}/stat") as f:
-                stat = f.read()
-            with open(f"/proc/{entry.name}/cmdline", "rb") as f:
-                command = f.read().decode(errors="replace")
-            if selected(stat, command):
-                fields = stat.rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def clocks(server_group: int) -> dict[str, float]:
-    """CPU seconds so far of the server's workers, of the bench database's backends
-    (their titles name the database), and of this process (the client)."""
-    return {
-        "server": cpu_seconds(
-            lambda stat, _: stat.rsplit(")", 1)[1].split()[2] == str(server_group)
-        ),
-        "postgres": cpu_seconds(
-            lambda _, command: "sheqia_bench" in command and "postgres:" in command
-        ),
-        "client": time.process_time(),
-        "machine": machine_busy(),
-    }
-
-
-def machine_busy() -> float:
-    """CPU seconds the whole machine has been busy (everything but idle and I/O wait)."""
+    """CPU seconds used so far by the server's process group, by the backends serving the
+    bench database (their process titles name it), by this process (the client), and by
+    the whole machine (every state but idle and I/O wait)."""
+    used = {"server": 0, "postgres": 0}
+    for entry in os.scandir("/proc"):
+        with contextlib.suppress(OSError):
+            if not entry.name.isdigit():
+                continue
+            with open(f"/proc/{entry.name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry.name}/cmdline", "rb") as f:
+                title = f.read().decode(errors="replace")
+            ticks = int(fields[11]) + int(fields[12])
+            if fields[2] == str(server_group):
+                used["server"] += ticks
+            elif title.startswith("postgres:") and " sheqia_bench " in title:
+                used["postgres"] += ticks
     with open("/proc/stat") as f:
-        ticks = [int(t) for t in f.readline().split()[1:9]]
-    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+        machine = [int(t) for t in f.readline().split()[1:9]]
+    hertz = os.sysconf("SC_CLK_TCK")
+    return {
+        "server": used["server"] / hertz,
+        "postgres": used["postgres"] / hertz,
+        "client": time.process_time(),
+        "machine": (sum(machine) - machine[3] - machine[4]) / hertz,
+    }
 
 
 async def burst(
@@ -412,59 +396,75 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pool", type=int, default=10, help="database connections per worker")
+    parser.add_argument("--runs", type=int, default=3, help="storms, each on fresh data")
     args = parser.parse_args()
     print(
         f"claim storm: {args.claims} claims over {args.projects} DIRECT projects, "
         f"{args.concurrency} in flight, {args.workers} workers × {args.pool} connections — "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}, load average "
-        f"{os.getloadavg()[0]:.1f} — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+        f"{os.cpu_count()} cores, Python {platform.python_version()} — "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
     await ensure_database()
     settings = Settings(database_url=PG_BENCH, env="production")
     await db.migrate(settings)
     await db.start(settings)
+    reports = []
     try:
         await load("city")
-        await clean_up()
-        projects = await bench_fair(args.projects)
-        sent = await claims(projects, args.claims)
-        random.Random(2026).shuffle(sent)
-        try:
-            report = await storm(args, projects[0].fair_id, sent)
-        finally:
+        for number in range(1, args.runs + 1):
             await clean_up()
+            try:
+                projects = await bench_fair(args.projects)
+                sent = await claims(projects, args.claims)
+                random.Random(number).shuffle(sent)
+                print(f"run {number} (load average {os.getloadavg()[0]:.1f}):")
+                reports.append(await storm(args, projects[0].fair_id, sent))
+            finally:
+                await clean_up()
+            print_report(reports[-1])
     finally:
         await db.stop()
-    print_report(report)
+    print_summary(reports)
 
 
 def print_report(report: dict[str, Any]) -> None:
-    run, base, verified = report["run"], report["baseline"], report["verified"]
-    won = verified["outcome"].get("OK", 0)
+    verified = report["verified"]
     print(f"  outcome: {verified['outcome']} on {verified['projects']} projects")
-    for name, r in (("claims", run), ("baseline { districts { id } }", base)):
-        print(
-            f"  {name}: {r.per_second:.0f} answers/s ({len(r.latencies)} in {r.wall:.2f} s), "
-            f"p50 {r.ms(0.5):.0f} ms, p95 {r.ms(0.95):.0f} ms, p99 {r.ms(0.99):.0f} ms; CPU per "
-            f"request: server {r.cpu['server']:.2f} ms, PostgreSQL {r.cpu['postgres']:.2f} ms, "
-            f"client {r.cpu['client']:.2f} ms"
-        )
-        ours = r.cpu["server"] + r.cpu["postgres"] + r.cpu["client"]
+    for name, r in (("claims", report["run"]), ("baseline", report["baseline"])):
         capacity = (os.cpu_count() or 1) * r.wall * 1000 / len(r.latencies)
         print(
-            f"    machine busy {r.cpu['machine'] / capacity:.0%}: this bench "
-            f"{ours / capacity:.0%}, other processes {(r.cpu['machine'] - ours) / capacity:.0%}"
+            f"  {name}: {r.per_second:.0f}/s, p50 {r.ms(0.5):.0f} ms, p95 {r.ms(0.95):.0f} ms, "
+            f"p99 {r.ms(0.99):.0f} ms; CPU ms per request: server {r.cpu['server']:.2f}, "
+            f"PostgreSQL {r.cpu['postgres']:.2f}, client {r.cpu['client']:.2f}; machine busy "
+            f"{r.cpu['machine'] / capacity:.0%}, other processes "
+            f"{(r.cpu['machine'] - ours(r)) / capacity:.0%}"
         )
-    print(
-        f"  successful claims: {won / run.wall:.0f}/s; claims answered at "
-        f"{run.per_second / base.per_second:.0%} of the baseline's rate"
-    )
     for check, passed in verified["checks"].items():
         print(f"  {'ok  ' if passed else 'FAIL'} {check}")
-    reached = "reached" if run.per_second >= TARGET else "NOT reached"
-    print(f"  target >= {TARGET} claims/s: {reached}")
-    if not all(verified["checks"].values()):
-        raise SystemExit(1)
+
+
+def ours(run: Run) -> float:
+    """CPU milliseconds per request of the server, its database backends and the client."""
+    return run.cpu["server"] + run.cpu["postgres"] + run.cpu["client"]
+
+
+def print_summary(reports: list[dict[str, Any]]) -> None:
+    def median(figure: Any) -> float:
+        return statistics.median(figure(r["run"], r) for r in reports)
+
+    rate = median(lambda run, _: run.per_second)
+    cpu = median(lambda run, _: ours(run))
+    print(
+        f"median of {len(reports)} runs: {rate:.0f} claims answered/s, "
+        f"{median(lambda run, r: r['verified']['outcome'].get('OK', 0) / run.wall):.0f} "
+        f"successful claims/s, p50 {median(lambda run, _: run.ms(0.5)):.0f} ms, "
+        f"p95 {median(lambda run, _: run.ms(0.95)):.0f} ms; baseline "
+        f"{median(lambda _, r: r['baseline'].per_second):.0f}/s; {cpu:.2f} ms CPU per claim "
+        f"in all: at most {(os.cpu_count() or 1) * 1000 / cpu:.0f} claims/s on an idle machine"
+    )
+    print(f"target >= {TARGET} claims/s (median): {'reached' if rate >= TARGET else 'NOT reached'}")
+    if not all(all(r["verified"]["checks"].values()) for r in reports):
+        raise SystemExit("a check failed: claims were lost or doubled")
 
 
 if __name__ == "__main__":
