@@ -1,20 +1,24 @@
 """Benchmark: the optimal supervisor assignment against the greedy baseline.
 
 Generates a deterministic instance per scale — city (2,000 awarded projects, 600
-supervisors) and national (50,000 projects, 10,000 supervisors) — drawn like the seeds
-(class and district shares, 1–3 fields and 1–4 districts per person, maximum loads 3–8,
-some already carrying projects, one in ten affiliated with an organization that won a
-project, three reviewers from the field on two projects in five). For each scale it
-reports, for ``engine.solve`` and in the same run ``baseline.greedy`` on the same input:
-solve time (median), peak traced memory, total fit, projects placed, and the relative
-loads after the run (max, mean, stdev); every plan is checked against the hard rules.
+supervisors), city_tight (the same city with 400 supervisors: places barely cover the
+projects) and national (50,000 projects, 10,000 supervisors) — drawn like the seeds:
+projects by the seeds' class and district shares; supervisors mostly in the central
+districts, with 1–3 fields spread evenly (so the popular fields run short), 1–4
+districts, maximum loads 3–8, some still following older projects, one in ten
+affiliated with an organization that won a project; three reviewers from the field on
+two projects in five. For each scale it reports, for ``engine.solve``, for the engine's
+exact network alone (its fallback) and in the same run for ``baseline.greedy`` on the
+same input: solve time (median), memory (peak traced by Python, growth of the resident
+peak), total fit, projects placed, and the relative loads after the run (max, mean,
+stdev, how many at their maximum); every plan is checked against the hard rules.
 
 ``--compare`` also solves the same problem with the alternatives considered (OR-Tools
 ``solve`` with explicit unplaced arcs, NetworkX network simplex on the same network,
 SciPy ``linear_sum_assignment`` on the expanded project × place matrix) and checks that
-each reaches the same optimum.
+each reaches the same optimum; it needs the ``bench`` extra (SciPy, NetworkX).
 
-    python bench/assignment.py [--scales city,national] [--runs 5] [--compare]
+    python bench/assignment.py [--scales city,city_tight,national] [--runs 5] [--compare]
 """
 
 from __future__ import annotations
@@ -30,12 +34,12 @@ import statistics
 import sys
 import time
 import tracemalloc
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import numpy as np
@@ -43,7 +47,8 @@ import numpy as np
 from api.supervisors.baseline import greedy
 from api.supervisors.engine import solve
 from api.supervisors.fit import MAX_FIT, fit_of, load_unit_cost
-from api.supervisors.network import Demand, Network, build_network, solve_flow
+from api.supervisors.formulation import Pool, RelaxedGroup
+from api.supervisors.network import FlowNetwork
 from api.supervisors.problem import (
     ProjectToSupervise,
     Solution,
@@ -69,16 +74,26 @@ class Size:
 
 SIZES = {
     "city": Size(projects=2_000, supervisors=600, organizations=1_000),
+    # The same city with a third of the pool away: places barely cover the projects.
+    "city_tight": Size(projects=2_000, supervisors=400, organizations=1_000),
     "national": Size(projects=50_000, supervisors=10_000, organizations=25_000),
 }
 
 Instance = tuple[list[ProjectToSupervise], list[SupervisorCapacity]]
 
+# The engine as used (grouped relaxation first), the engine's exact network alone (its
+# fallback, timed here on purpose), and the greedy baseline.
+ENGINES: dict[str, Callable[..., Solution]] = {
+    "optimal": solve,
+    "optimal_exact": partial(solve, relax_first=False),
+    "greedy": greedy,
+}
+
 
 def generate(scale: str, seed: int = SEED) -> Instance:
     """The instance of ``scale``; the same arguments always give the same instance."""
     size = SIZES[scale]
-    rng = random.Random(seed * 1_000 + list(SIZES).index(scale))
+    rng = random.Random(f"{seed}-{scale}")  # by name: adding a scale changes no other
     district_ids = {d: i + 1 for i, d in enumerate(DISTRICTS)}
     # Projects come from every community alike; supervisors (scholars, agencies) live
     # mostly in the central districts, so the outer ones are where places run short.
@@ -159,10 +174,9 @@ def figures(instance: Instance, solution: Solution) -> dict[str, Any]:
     }
 
 
-def timed(fn: Callable[[], Solution], runs: int) -> tuple[Solution, float, float, float]:
-    """The result, the median wall time over ``runs``, the peak memory traced by Python
-    (MiB), and the growth of the process's peak resident memory (MiB), which also sees
-    what the C++ solver allocates."""
+def timed(fn: Callable[[], Solution], runs: int) -> tuple[Solution, float, float]:
+    """The result, the median wall time over ``runs``, and the peak memory traced by
+    Python (MiB: objects and NumPy arrays, not the C++ solver's own)."""
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -172,18 +186,30 @@ def timed(fn: Callable[[], Solution], runs: int) -> tuple[Solution, float, float
     fn()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    measured = with_limit(partial(_resident_growth, fn), 3600)
-    rss = measured[1] if measured else float("nan")
-    return result, statistics.median(samples), peak / 2**20, rss
+    return result, statistics.median(samples), peak / 2**20
 
 
-def _resident_growth(fn: Callable[[], Any]) -> float:
-    # In a fresh child the peak starts at the current size, so the growth is this run's.
-    page = os.sysconf("SC_PAGE_SIZE")
-    with open("/proc/self/statm") as statm:
-        before = int(statm.read().split()[1]) * page / 2**20
-    fn()
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
+def resident_growth(scale: str, engine: str) -> float:
+    """How far one run raises the peak resident memory (MiB) of a fresh process that
+    holds only the instance: this also counts what the C++ solver allocates."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        return float(pool.apply(_resident_growth, (scale, engine)))
+
+
+def _resident_growth(scale: str, engine: str) -> float:
+    projects, supervisors = generate(scale)
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")  # Linux: the peak restarts from the current size
+    before = _status_mib("VmHWM")
+    ENGINES[engine](projects, supervisors)
+    return _status_mib("VmHWM") - before
+
+
+def _status_mib(field: str) -> float:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
 
 
 def bench_scale(scale: str, runs: int) -> dict[str, Any]:
@@ -196,118 +222,122 @@ def bench_scale(scale: str, runs: int) -> dict[str, Any]:
         "free_places": sum(s.spare for s in supervisors),
         "conflicted_projects": len(conflicts(*canonical(projects, supervisors))),
     }
-    for name, fn in (("optimal", solve), ("greedy", greedy)):
-        solution, seconds, peak, rss = timed(partial(fn, projects, supervisors), runs)
+    for name, fn in ENGINES.items():
+        solution, seconds, peak = timed(partial(fn, projects, supervisors), runs)
         check(instance, solution)
         row[name] = {
             "seconds": round(seconds, 3),
             "traced_peak_mib": round(peak, 1),
-            "rss_growth_mib": round(rss, 1),
+            "rss_growth_mib": round(resident_growth(scale, name), 1),
         }
         row[name] |= figures(instance, solution)
     assert row["optimal"]["assigned"] >= row["greedy"]["assigned"]
     assert row["optimal"]["total_fit"] >= row["greedy"]["total_fit"]
+    for figure in ("assigned", "total_fit", "load_stdev"):
+        assert row["optimal"][figure] == row["optimal_exact"][figure]
     return row
 
 
 # --- solver comparison -------------------------------------------------------------
 
 
-def grouped_network(instance: Instance) -> Network:
-    """The engine's first-round network: every project in its (class, district) group."""
+@dataclass(frozen=True)
+class Arrays:
+    """A network as plain arrays, for any solver."""
+
+    tails: np.ndarray
+    heads: np.ndarray
+    capacities: np.ndarray
+    costs: np.ndarray
+    supplies: np.ndarray
+    sink: int
+    scale: int
+
+    @property
+    def sources(self) -> np.ndarray:
+        return np.flatnonzero(self.supplies > 0)
+
+
+def grouped_network(instance: Instance) -> tuple[FlowNetwork, Arrays]:
+    """The engine's first-round network: every (class, district) group one node."""
     projects, pool = canonical(*instance)
-    groups = Counter((p.service_class, p.district_id) for p in projects)
-    demands = [Demand(c, d, count) for (c, d), count in sorted(groups.items())]
-    return build_network(demands, [s for s in pool if s.spare > 0])
+    available = [s for s in pool if s.spare > 0]
+    groups: dict[tuple[str, int], list[ProjectToSupervise]] = {}
+    for p in projects:
+        groups.setdefault((p.service_class, p.district_id), []).append(p)
+    network = FlowNetwork()
+    side = Pool(network, available, min(len(projects), sum(s.spare for s in available)))
+    for key in sorted(groups):
+        RelaxedGroup(network, side, groups[key])
+    network.balance(side.sink)
+    arrays = Arrays(*network.arrays(), network.supplies, side.sink, side.scale)
+    return network, arrays
 
 
-def network_cost(network: Network, flows: np.ndarray) -> tuple[int, int]:
-    """(placed, cost) of a flow on the demand arcs, the places filled cheapest first."""
-    placed = int(flows.sum())
-    cost = int((flows * network.costs[: network.demand_arcs]).sum())
-    d = network.demand_count
-    into = np.bincount(network.heads[: network.demand_arcs] - d, weights=flows)
-    place_costs: dict[int, list[int]] = {}
-    for arc in range(network.demand_arcs, len(network.tails)):
-        place_costs.setdefault(int(network.tails[arc]) - d, []).append(int(network.costs[arc]))
-    for supervisor, count in enumerate(into.astype(int)):
-        cost += sum(sorted(place_costs.get(supervisor, []))[:count])
-    return placed, cost
+def score(arrays: Arrays, flows: np.ndarray) -> tuple[int, int]:
+    """(projects placed, cost) of a flow on the network's own arcs."""
+    flows = np.asarray(flows[: len(arrays.tails)], dtype=np.int64)
+    placed = int(flows[(arrays.heads == arrays.sink) & (arrays.capacities == 1)].sum())
+    return placed, int((flows * arrays.costs).sum())
 
 
-def unplaced_cost(network: Network) -> int:
-    """A cost per unplaced project large enough that placing one more always wins."""
-    longest = MAX_FIT * network.fit_scale + int(network.costs.max(initial=0))
-    return (int(network.supplies[: network.demand_count].sum()) + 1) * longest
+def unplaced_cost(arrays: Arrays) -> int:
+    """A cost per unplaced project large enough that placing one more always wins: more
+    than any path's cost times the number of projects an augmenting path can reroute."""
+    longest = MAX_FIT * arrays.scale + int(arrays.costs.max(initial=0))
+    return (int(arrays.supplies[arrays.sources].sum()) + 1) * longest
 
 
-def ortools_balanced(network: Network) -> np.ndarray:
-    """OR-Tools ``solve``: max flow forced by an explicit unplaced arc per demand."""
+def ortools_balanced(arrays: Arrays) -> np.ndarray:
+    """OR-Tools ``solve``: all supply must flow, through an 'unplaced' arc if need be."""
     from ortools.graph.python import min_cost_flow
 
     solver = min_cost_flow.SimpleMinCostFlow()
     solver.add_arcs_with_capacity_and_unit_cost(
-        network.tails, network.heads, network.capacities, network.costs
+        arrays.tails, arrays.heads, arrays.capacities, arrays.costs
     )
-    sink = network.node_count - 1
-    d = network.demand_count
+    sources = arrays.sources
     solver.add_arcs_with_capacity_and_unit_cost(
-        np.arange(d),
-        np.full(d, sink),
-        network.supplies[:d],
-        np.full(d, unplaced_cost(network)),
+        sources,
+        np.full(len(sources), arrays.sink),
+        arrays.supplies[sources],
+        np.full(len(sources), unplaced_cost(arrays)),
     )
-    solver.set_nodes_supplies(np.arange(network.node_count), network.supplies)
+    solver.set_nodes_supplies(np.arange(len(arrays.supplies)), arrays.supplies)
     status = solver.solve()
     if status != solver.OPTIMAL:
         raise RuntimeError(f"OR-Tools solve: {status}")
-    return np.asarray(solver.flows(np.arange(network.demand_arcs)))
+    return np.asarray(solver.flows(np.arange(len(arrays.tails))))
 
 
-def networkx_simplex(network: Network) -> np.ndarray:
+def networkx_simplex(arrays: Arrays) -> np.ndarray:
+    """NetworkX network simplex (pure Python) on the same arcs plus 'unplaced' arcs."""
     import networkx as nx
 
     graph = nx.MultiDiGraph()
-    for node, supply in enumerate(network.supplies.tolist()):
+    for node, supply in enumerate(arrays.supplies.tolist()):
         graph.add_node(node, demand=-supply)
+    columns = (arrays.tails, arrays.heads, arrays.capacities, arrays.costs)
     keys = [
-        graph.add_edge(t, h, capacity=c, weight=w)
-        for t, h, c, w in zip(
-            network.tails.tolist(),
-            network.heads.tolist(),
-            network.capacities.tolist(),
-            network.costs.tolist(),
-            strict=True,
-        )
+        (t, h, graph.add_edge(t, h, capacity=c, weight=w))
+        for t, h, c, w in zip(*(a.tolist() for a in columns), strict=True)
     ]
-    sink = network.node_count - 1
-    for node, supply in enumerate(network.supplies[: network.demand_count].tolist()):
-        graph.add_edge(node, sink, capacity=supply, weight=unplaced_cost(network))
+    for node in arrays.sources.tolist():
+        graph.add_edge(
+            node, arrays.sink, capacity=int(arrays.supplies[node]), weight=unplaced_cost(arrays)
+        )
     _, flow = nx.network_simplex(graph)
-    return np.array(
-        [
-            flow[t][h][k]
-            for t, h, k in zip(
-                network.tails[: network.demand_arcs].tolist(),
-                network.heads[: network.demand_arcs].tolist(),
-                keys[: network.demand_arcs],
-                strict=True,
-            )
-        ]
-    )
+    return np.array([flow[t][h][k] for t, h, k in keys])
 
 
 def scipy_dense_bytes(instance: Instance) -> int:
     projects, supervisors = instance
-    places = sum(s.spare for s in supervisors)
-    return len(projects) * (places + len(projects)) * 8
+    return len(projects) * (sum(s.spare for s in supervisors) + len(projects)) * 8
 
 
-def scipy_assignment(instance: Instance, network: Network) -> tuple[int, int]:
-    """Linear assignment on projects × (free places + one 'unplaced' column each).
-
-    Only for the conflict-free problem of the comparison: a conflict would be one more
-    forbidden cell per (project, place of the excluded person)."""
+def scipy_assignment(instance: Instance, arrays: Arrays) -> tuple[int, int]:
+    """Linear assignment on projects × (free places + one 'unplaced' column each), the
+    same costs as the network: (MAX_FIT - fit) · scale + the place's load cost."""
     from scipy.optimize import linear_sum_assignment
 
     projects, pool = canonical(*instance)
@@ -317,7 +347,7 @@ def scipy_assignment(instance: Instance, network: Network) -> tuple[int, int]:
         [load_unit_cost(s.load + k, s.max_load) for s in available for k in range(1, s.spare + 1)],
         dtype=np.float64,
     )
-    unplaced = unplaced_cost(network)
+    unplaced = unplaced_cost(arrays)
     matrix = np.full((len(projects), len(owners) + len(projects)), 2.0 * unplaced)
     rows_by_group: dict[tuple[str, int], list[int]] = {}
     for row, p in enumerate(projects):
@@ -326,7 +356,7 @@ def scipy_assignment(instance: Instance, network: Network) -> tuple[int, int]:
         fit = np.array([fit_of(service_class, district_id, s) for s in available])
         matrix[np.ix_(rows, range(len(owners)))] = (
             MAX_FIT - fit[owners]
-        ) * network.fit_scale + place_cost
+        ) * arrays.scale + place_cost
     matrix[range(len(projects)), len(owners) + np.arange(len(projects))] = unplaced
     rows, cols = linear_sum_assignment(matrix)
     chosen = cols < len(owners)
@@ -345,51 +375,53 @@ def with_limit(fn: Callable[[], Any], seconds: float) -> tuple[float, Any] | Non
     queue = context.Queue()
     child = context.Process(target=_in_child, args=(queue, fn))
     child.start()
-    child.join(seconds)
-    if child.is_alive():
+    try:
+        # Read before joining: a child blocks on exit until a large result is read.
+        measured = queue.get(timeout=seconds)
+    except Empty:
+        measured = None
         child.terminate()
-        child.join()
-        return None
-    return queue.get()
+    child.join()
+    return measured
 
 
 def compare(scale: str, limit: float) -> dict[str, Any]:
-    """Each solver on the same (conflict-free, grouped) problem: time and optimum."""
+    """Each solver on the same grouped, conflict-free problem: time and optimum."""
     instance = generate(scale)
-    network = grouped_network(instance)
-    out: dict[str, Any] = {"arcs": len(network.tails), "nodes": network.node_count}
+    network, arrays = grouped_network(instance)
+    out: dict[str, Any] = {"arcs": len(arrays.tails), "nodes": len(arrays.supplies)}
 
-    def record(name: str, run: Callable[[], tuple[int, int]]) -> None:
+    def record(name: str, run: Callable[[], Any]) -> None:
+        # Only the solver is timed; the optimum reached is scored outside the clock.
         measured = with_limit(run, limit)
         if measured is None:
             out[name] = {"seconds": None, "note": f"not finished within {limit:.0f} s"}
-        else:
-            seconds, (placed, cost) = measured
-            out[name] = {"seconds": round(seconds, 3), "placed": placed, "cost": cost}
+            return
+        seconds, result = measured
+        placed, cost = result if isinstance(result, tuple) else score(arrays, result)
+        out[name] = {"seconds": round(seconds, 3), "placed": placed, "cost": cost}
 
-    record("ortools_max_flow_min_cost", lambda: network_cost(network, solve_flow(network)))
-    record("ortools_solve_unplaced_arcs", lambda: network_cost(network, ortools_balanced(network)))
-    record("networkx_network_simplex", lambda: network_cost(network, networkx_simplex(network)))
+    record("ortools_max_flow_min_cost", network.solve)
+    record("ortools_solve_unplaced_arcs", partial(ortools_balanced, arrays))
+    record("networkx_network_simplex", partial(networkx_simplex, arrays))
     dense = scipy_dense_bytes(instance)
     if dense < 2 * 2**30:
-        projects_only = ([_ungrouped(p) for p in instance[0]], instance[1])
-        record("scipy_linear_sum_assignment", lambda: scipy_assignment(projects_only, network))
+        record("scipy_linear_sum_assignment", partial(scipy_assignment, instance, arrays))
     else:
         out["scipy_linear_sum_assignment"] = {
             "seconds": None,
             "note": f"not run: the dense matrix would take {dense / 2**30:.0f} GiB",
         }
+    reached = {
+        (v["placed"], v["cost"]) for v in out.values() if isinstance(v, dict) and "cost" in v
+    }
+    assert len(reached) == 1, f"the solvers disagree on the optimum: {out}"
     return out
-
-
-def _ungrouped(p: ProjectToSupervise) -> ProjectToSupervise:
-    # The comparison solves the conflict-free problem, the one every solver can take.
-    return ProjectToSupervise(p.project_id, p.service_class, p.district_id, -p.project_id)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", default="city,national")
+    parser.add_argument("--scales", default="city,city_tight,national")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--compare", action="store_true", help="time the alternative solvers")
     parser.add_argument("--limit", type=float, default=600, help="seconds per alternative solver")

@@ -165,11 +165,12 @@ def test_conflicted_projects_of_one_group_are_solved_exactly():
     # who fits less (2 places),
     projects = [project(1, organization_id=1), project(2, organization_id=1), project(3)]
     people = [person(1, max_load=2, affiliated=1), person(2, districts=(2,), max_load=2)]
-    # when solved (the grouped relaxation would give A two projects of the group),
-    solution = solve(projects, people)
-    # then A takes only the project it may have and B the other two: 3 + 2 + 2.
-    assert chosen(solution) == {1: 2, 2: 2, 3: 1}
-    assert solution.total_fit == 7.0
+    # when solved (the grouped relaxation gives A two projects of the group, which
+    # cannot be shared out, so the exact network decides), and straight on the exact one,
+    for solution in (solve(projects, people), solve(projects, people, relax_first=False)):
+        # then A takes only the project it may have and B the other two: 3 + 2 + 2.
+        assert chosen(solution) == {1: 2, 2: 2, 3: 1}
+        assert solution.total_fit == 7.0
 
 
 # --- projects nobody can take ------------------------------------------------------------
@@ -373,11 +374,12 @@ def best_by_trying_every_plan(
 
 
 @PROPERTY
-@given(instances(projects=5, people=3))
-def test_optimum_matches_trying_every_plan(instance):
-    # Given a tiny instance, when solved and when every possible plan is tried,
+@given(instances(projects=6, people=3), st.booleans())
+def test_optimum_matches_trying_every_plan(instance, relax_first):
+    # Given a tiny instance, when solved (through the grouped relaxation or straight on
+    # the exact network) and when every possible plan is tried,
     projects, people = instance
-    solution = solve(projects, people)
+    solution = solve(projects, people, relax_first=relax_first)
     # then the engine's plan is as good: as many placed, as much fit, as even a load.
     found = (
         len(solution.assignments),
@@ -385,6 +387,18 @@ def test_optimum_matches_trying_every_plan(instance):
         -load_cost(people, solution.new_loads()),
     )
     assert found == best_by_trying_every_plan(projects, people)
+
+
+@PROPERTY
+@given(instances(projects=25, people=8))
+def test_exact_network_agrees_with_the_relaxation(instance):
+    # Given any instance, when solved both ways, then both plans are equally good.
+    projects, people = instance
+    relaxed, exact = solve(projects, people), solve(projects, people, relax_first=False)
+    assert_rules_kept(projects, people, exact)
+    assert len(relaxed.assignments) == len(exact.assignments)
+    assert relaxed.total_fit == exact.total_fit
+    assert load_cost(people, relaxed.new_loads()) == load_cost(people, exact.new_loads())
 
 
 @PROPERTY

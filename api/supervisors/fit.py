@@ -63,8 +63,12 @@ def fit_scale(placeable: int, dearest_place: int) -> int:
     return placeable * dearest_place + 1
 
 
+_CLASS_NAMES = {str(c): name for c, name in SERVICE_CLASS_NAMES.items()}
+
+
 def class_name(service_class: str) -> str:
-    return SERVICE_CLASS_NAMES.get(service_class, service_class)  # type: ignore[call-overload]
+    """The catalogue's Chinese name of a service class (the code if unknown)."""
+    return _CLASS_NAMES.get(service_class, service_class)
 
 
 def fit_reasons(
