@@ -1,10 +1,10 @@
 """Giving every awarded project of a fair its one supervisor (派督导), and freeing them.
 
-The plan comes from ``api.supervisors.greedy.assign``; this module reads the facts it
-needs and writes the plan one assignment at a time. Each assignment is its own short
-transaction: the project row is locked, the supervisor's load grows only while below
-the maximum (a conditional update), and the assignment is one-to-one with the
-project. So concurrent runs never give a project two supervisors nor anyone more
+The plan comes from the optimal engine (``api.supervisors.planning.plan``); this
+module reads the facts it needs and writes the plan one assignment at a time. Each
+assignment is its own short transaction: the project row is locked, the supervisor's
+load grows only while below the maximum (a conditional update), and the assignment is
+one-to-one with the project. So concurrent runs never give a project two supervisors nor anyone more
 projects than allowed; a supervisor found full is re-planned around.
 """
 
@@ -27,8 +27,9 @@ from api.errors import DomainError, ErrorCode
 from api.fairs.models import Fair
 from api.organizations.models import Organization
 from api.projects.models import Project, ProjectStatus
-from api.supervisors.greedy import Candidate, Planned, ProjectNeed, Uncovered, assign
 from api.supervisors.models import Assignment, Supervisor, SupervisorExpertise
+from api.supervisors.planning import Candidate, Planned, ProjectNeed, Uncovered
+from api.supervisors.planning import plan as make_plan
 
 # Awarded projects still running: they need a supervisor until they end.
 RUNNING = (ProjectStatus.AWARDED, ProjectStatus.IN_DELIVERY)
@@ -71,7 +72,7 @@ async def assign_supervisors(actor: Account | None, fair_id: int | None) -> Assi
     assigned: set[int] = set()
     uncovered: list[Uncovered] = []
     while needs:
-        plan, nobody = assign(needs, candidates, loads, conflicts)
+        plan, nobody = make_plan(needs, candidates, loads, conflicts)
         uncovered += nobody
         retry = []
         for planned in plan:
