@@ -95,9 +95,16 @@ class Known:
 
 
 async def publish_projects(
-    actor: Account | None, fair_id: int | None, drafts: Sequence[ProjectDraft]
+    actor: Account | None,
+    fair_id: int | None,
+    drafts: Sequence[ProjectDraft],
+    *,
+    dry_run: bool = False,
 ) -> list[Project]:
-    """Publish every draft on the fair, or none; returns the projects in the list's order."""
+    """Publish every draft on the fair, or none; returns the projects in the list's order.
+
+    With ``dry_run`` every check runs and nothing is written: no problem, an empty list.
+    """
     actor = require(actor, Role.ORGANIZER, Role.PUBLISHER)
     _check_size(drafts)
     now = datetime.now(UTC)
@@ -106,6 +113,8 @@ async def publish_projects(
     problems += _list_problems(actor, drafts, known)
     if problems:
         raise DomainError(problems)
+    if dry_run:
+        return []
     assert fair_id is not None
     try:
         async with in_transaction():

@@ -1,0 +1,1 @@
+"""Project lists from spreadsheets (.xlsx, .csv) and the fair's results workbook."""

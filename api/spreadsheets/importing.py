@@ -1,0 +1,116 @@
+"""Importing a project list file onto a fair, through the publishing service.
+
+The file is read and its cells turned into drafts (``reading``, ``rows``); the drafts go
+through ``publish_projects`` — the same checks as the API, all or nothing. Its problems,
+addressed ``["projects", i, field]`` in the list of clean rows, are addressed back to the
+spreadsheet: ``["rows", row number (header = 1), column header]``.
+
+Rows whose cells cannot be read are reported and left out of the service's checks; all
+problems of the file come back together and nothing is written while any remains.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from api.auth.models import Account
+from api.errors import DomainError, Problem
+from api.projects.publishing import publish_projects
+from api.spreadsheets.columns import BY_FIELD
+from api.spreadsheets.reading import load, read_rows
+from api.spreadsheets.rows import Converted, convert, look_up_places
+
+# The service names the first copy of a duplicate code by its 1-based place in the list.
+LIST_ROW = re.compile(r"(第 |row )(\d+)")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did (or, in a dry run, would do)."""
+
+    rows: int
+    budget: Decimal
+    dry_run: bool
+    project_ids: list[int]
+    seconds: float
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+async def import_projects(
+    actor: Account | None,
+    fair_id: int | None,
+    source: Path | str | bytes,
+    *,
+    dry_run: bool = False,
+    progress: Progress = _quiet,
+) -> ImportResult:
+    """Publish the file's projects on the fair, or none; raises ``DomainError`` with all."""
+    started = time.perf_counter()
+    data = await load(source)
+    progress(f"已读取文件 / read: {len(data):,} 字节")
+    sheet = read_rows(data)
+    progress(f"共 {len(sheet.rows):,} 行项目 / rows")
+    converted = convert(sheet, await look_up_places(sheet))
+    progress(f"转换完成 / converted: {len(converted.drafts):,} 行可校验")
+    problems = list(converted.problems)
+    write = not dry_run and not problems
+    projects = []
+    if converted.drafts:
+        progress("校验中 / checking …" if not write else "校验并发布 / checking and publishing …")
+        try:
+            projects = await publish_projects(actor, fair_id, converted.drafts, dry_run=not write)
+        except DomainError as error:
+            problems += [_to_sheet(p, converted) for p in error.problems]
+    if problems:
+        raise DomainError(sorted(problems, key=_order))
+    budget = sum((d.budget for d in converted.drafts), Decimal("0.00"))
+    seconds = time.perf_counter() - started
+    return ImportResult(len(converted.drafts), budget, dry_run, [p.id for p in projects], seconds)
+
+
+def _to_sheet(problem: Problem, converted: Converted) -> Problem:
+    """A problem of the service's list, addressed to the spreadsheet's row and column."""
+    field = problem.field or []
+    if len(field) != 3 or field[0] != "projects":
+        return problem  # about the fair, the account or the list as a whole
+    number = converted.row_numbers[int(field[1])]
+    column = BY_FIELD[field[2]].header if field[2] in BY_FIELD else field[2]
+    message = problem.message
+    if field[2] == "code":
+        message = LIST_ROW.sub(lambda m: f"{m.group(1)}{_sheet_row(m, converted)}", message)
+    return Problem(problem.code, message, ["rows", str(number), column])
+
+
+def _sheet_row(match: re.Match[str], converted: Converted) -> int:
+    return converted.row_numbers[int(match.group(2)) - 1]
+
+
+def _order(problem: Problem) -> tuple[int, int]:
+    field = problem.field or []
+    if len(field) == 3 and field[0] == "rows":
+        return (int(field[1]), _column_index(field[2]))
+    return (0, 0)
+
+
+def _column_index(header: str) -> int:
+    headers = [c.header for c in BY_FIELD.values()]
+    return headers.index(header) if header in headers else len(headers)
+
+
+def describe(problem: Problem) -> str:
+    """One line for people: 第 N 行「列」：message."""
+    field = problem.field or []
+    if len(field) == 3 and field[0] == "rows":
+        return f"第 {field[1]} 行「{field[2]}」：{problem.message}"
+    return problem.message
