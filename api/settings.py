@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 DEFAULT_DATABASE_URL = "sqlite://./sheqia.db"
 
@@ -35,6 +37,13 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+@functools.cache
+def city_zone() -> ZoneInfo:
+    """The city's time zone (``SHEQIA_TIMEZONE``): what people read and what "today" is.
+    Storage and comparisons stay in UTC."""
+    return ZoneInfo(load_settings().timezone)
 
 
 def load_settings() -> Settings:

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from zoneinfo import ZoneInfo
 
 import dateutil.parser
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types.scalar import ScalarDefinition
 
 from api.money import CENT, MoneyError, to_money
-
-# Shown to people in the city's own time; stored and compared in UTC.
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+from api.settings import city_zone
 
 
 def _serialize_money(value: decimal.Decimal) -> str:
@@ -32,7 +29,8 @@ def _parse_money(value: object) -> decimal.Decimal:
 
 
 def _serialize_datetime(value: dt.datetime) -> str:
-    return value.astimezone(LOCAL_TZ).isoformat()
+    # Shown to people in the city's own time; stored and compared in UTC.
+    return value.astimezone(city_zone()).isoformat()
 
 
 def _parse_datetime(value: object) -> dt.datetime:

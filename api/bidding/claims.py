@@ -37,7 +37,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
-from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
@@ -53,13 +52,13 @@ from api.fairs.queries import is_open
 from api.money import CENT
 from api.organizations.models import Organization
 from api.projects.models import OPEN_STATUSES, Procurement, Project, ProjectStatus
+from api.settings import city_zone
 
 # The management fee may be at most a tenth of the amount bid; compared as
 # ``fee * 10 > amount`` so the test is exact in Decimal.
 FEE_LIMIT_DIVISOR = 10
 MAX_PLAN_LENGTH = 20_000
 # Dates in messages are shown in the city's own time.
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 PROJECT = ["project"]
 AMOUNT = ["bid", "amount"]
@@ -370,4 +369,4 @@ def _tenth(amount: Decimal) -> Decimal:
 
 
 def _local(moment: datetime) -> str:
-    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(city_zone()).strftime("%Y-%m-%d %H:%M:%S")

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from api.money import share_of
-from api.settings import load_settings
+from api.settings import city_zone
 
 SIGNING_SHARE = Decimal("0.50")
 MIN_MIDTERM_SHARE = Decimal("0.30")
@@ -46,4 +45,4 @@ def midterm_share_allowed(share: Decimal) -> bool:
 
 def city_today() -> date:
     """Today's date in the city of the fair: due dates follow its calendar, not UTC's."""
-    return datetime.now(UTC).astimezone(ZoneInfo(load_settings().timezone)).date()
+    return datetime.now(UTC).astimezone(city_zone()).date()
