@@ -28,6 +28,15 @@ def visible_bids(account: Account | None, project: Project) -> QuerySet[Bid] | N
     return None
 
 
+def organization_bids(account: Account | None, organization_id: int) -> QuerySet[Bid] | None:
+    """An organization's own claims and bids: for itself and for organizers only."""
+    if account is None:
+        return None
+    if account.role is Role.ORGANIZER or account.organization_id == organization_id:
+        return Bid.filter(organization_id=organization_id)
+    return None
+
+
 async def awards_by_project(project_ids: Iterable[int]) -> dict[int, Award]:
     rows = await Award.filter(project_id__in=list(project_ids))
     return {a.project_id: a for a in rows}

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from api.auth.models import Role
+from api.bidding.queries import organization_bids
 from api.matching import search as org_matching
 from api.organizations.models import CreditEntry as CreditEntryRow
 from api.organizations.models import Organization as OrganizationRow
+from schema.bidding.types import Bid, BidConnection
 from schema.catalog.types import ServiceClass
-from schema.connections import Connection
+from schema.connections import Connection, connection, empty_connection, fetch_page
 from schema.context import Info
 from schema.errors import QueryError
 from schema.loading import now_or_later, then
@@ -25,7 +27,7 @@ from schema.organizations.loaders import (
     ServiceClassesByOrganizationLoader,
 )
 from schema.places.types import District, districts_by_ids
-from schema.relay import Node, to_global_id
+from schema.relay import Node, page_size, parse_cursor, to_global_id
 
 if TYPE_CHECKING:
     from schema.projects.types import Project
@@ -119,6 +121,18 @@ class Organization(Node):
     async def credit_record(self, info: Info) -> list[CreditEntry]:
         rows = await info.context.loader(CreditEntriesByOrganizationLoader).load(self.row.id)
         return [CreditEntry.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="本机构的认领与投标，新的在后（仅本机构和组织方可见）。Its claims and bids."
+    )
+    async def bids(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> BidConnection:
+        query = organization_bids(info.context.account, self.row.id)
+        if query is None:
+            page_size(first), parse_cursor(after)  # still refuse bad arguments
+            return empty_connection()
+        return connection(await fetch_page(query, first, after), Bid.from_row)
 
     @strawberry.field(description="承接（中标）的项目。Projects awarded to it.")
     async def projects(self, info: Info) -> list[ProjectRef]:
