@@ -341,7 +341,7 @@ export const MESSAGES = {
   "me.profile": ["机构信息", "Organization"],
   "me.credit": ["信用记录", "Credit record"],
   "me.creditClean": ["暂无信用记录。", "No entries."],
-  "me.bids": ["我的认领与投标（本届，进行中）", "My open claims and bids (this fair)"],
+  "me.bids": ["我的认领与投标（进行中）", "My open claims and bids"],
   "me.noBids": ["还没有进行中的认领或投标。去洽谈大厅看看推荐项目吧。", "No open claims or bids. See the recommended projects below."],
   "me.projects": ["承接的项目", "Projects awarded to us"],
   "me.noProjects": ["还没有立项的项目。", "No awarded projects yet."],

@@ -21,20 +21,16 @@ query OrganizationDashboard {
         payments { tranche amount status }
         evaluations { stage score passed }
       }
+      bids(first: 100) {
+        edges { node {
+          id amount managementFee status submittedAt score rank
+          project { id code title procurement status budget bidCount }
+        } }
+      }
       matchingProjects(first: 6) {
         score reasons
         project { id code title budget status procurement bidCount publisher { name } district { name } }
       }
-    }
-  }
-  fair {
-    id name isOpen closesAt
-    projects(first: 100, filter: { status: [CLAIMED, BIDDING] }) {
-      totalCount
-      edges { node {
-        id code title procurement status budget bidCount
-        bids(first: 5) { edges { node { id amount managementFee status submittedAt score rank organization { id } } } }
-      } }
     }
   }
 }`;
@@ -52,16 +48,13 @@ export default {
     organization() {
       return this.data?.me?.organization ?? null;
     },
-    /** My active bids: on the open projects, the bids the API lets me see are my own. */
+    /** My claims and bids still in play (not withdrawn), newest first. */
     myBids() {
-      const projects = this.data?.fair?.projects.edges.map((e) => e.node) ?? [];
-      const mine = [];
-      for (const project of projects) {
-        for (const { node: bid } of project.bids.edges) {
-          if (bid.organization.id === this.organization.id) mine.push({ project, bid });
-        }
-      }
-      return mine;
+      const bids = this.organization?.bids.edges.map((e) => e.node) ?? [];
+      return bids
+        .filter((bid) => bid.status === "SUBMITTED")
+        .reverse()
+        .map((bid) => ({ project: bid.project, bid }));
     },
   },
   created() {
