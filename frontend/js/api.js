@@ -97,6 +97,27 @@ export async function mutate(document, variables, field) {
 }
 
 /**
+ * Sends a form's mutation as every form does: busy while it runs, refusals beside their
+ * fields (`fields` as for formErrors) and the rest at the top of the form. Returns the
+ * payload on success, null when the form now shows why not.
+ */
+export async function sendForm(form, document, variables, field, fields) {
+  form.sending = true;
+  try {
+    const result = await mutate(document, variables, field);
+    if (result.ok) return result.payload;
+    const sorted = formErrors(result.errors, fields);
+    form.errors = sorted.byField;
+    form.general = sorted.general;
+  } catch (error) {
+    form.general = [problemText(error)];
+  } finally {
+    form.sending = false;
+  }
+  return null;
+}
+
+/**
  * Sorts errors onto a form: `fields` maps a field path ("bid.amount") to the form's own
  * key; returns { byField: {key: [text]}, general: [text] } for messages beside each field
  * and the rest at the top of the form.

@@ -1,6 +1,6 @@
 // The claim / bid form of an organization, with the rules up front and every refusal
 // shown beside its field. The server decides; the page only checks that amounts are amounts.
-import { formErrors, mutate, problemText } from "../api.js";
+import { sendForm } from "../api.js";
 import { parseCount, parseMoney, tenthOf, yuan } from "../format.js";
 import { t } from "../i18n.js";
 import { FieldErrors, FormAlert } from "./states.js";
@@ -78,28 +78,15 @@ export const BidForm = {
         this.focusFirstError();
         return;
       }
-      this.sending = true;
-      try {
-        const bid = {
-          amount: parseMoney(this.form.amount),
-          managementFee: parseMoney(this.form.managementFee),
-          socialWorkers: parseCount(this.form.socialWorkers),
-          plan: this.form.plan,
-        };
-        const result = await mutate(CLAIM, { project: this.project.id, bid }, "claimProject");
-        if (result.ok) {
-          this.$emit("claimed", result.payload);
-          return;
-        }
-        const sorted = formErrors(result.errors, FIELDS);
-        this.errors = sorted.byField;
-        this.general = sorted.general;
-        this.focusFirstError();
-      } catch (error) {
-        this.general = [problemText(error)];
-      } finally {
-        this.sending = false;
-      }
+      const bid = {
+        amount: parseMoney(this.form.amount),
+        managementFee: parseMoney(this.form.managementFee),
+        socialWorkers: parseCount(this.form.socialWorkers),
+        plan: this.form.plan,
+      };
+      const payload = await sendForm(this, CLAIM, { project: this.project.id, bid }, "claimProject", FIELDS);
+      if (payload) this.$emit("claimed", payload);
+      else this.focusFirstError();
     },
   },
   template: `

@@ -1,7 +1,7 @@
 // After the award: the three payment tranches and the mid-term and final evaluations.
 // The organizer records a payment (with its voucher number) and an evaluation (a score
 // for each of the fair's components); the server applies the consequences.
-import { formErrors, mutate, problemText } from "../api.js";
+import { formErrors, mutate, problemText, sendForm } from "../api.js";
 import { t } from "../i18n.js";
 import { FieldErrors, FormAlert } from "./states.js";
 
@@ -140,27 +140,13 @@ export const EvaluationForm = {
         for (const c of missing) this.errors[c.key] = [t("form.scoreFormat")];
         return;
       }
-      this.sending = true;
-      try {
-        const scores = this.parts.map((c) => ({ component: c.key, score: Number(this.scores[c.key]) }));
-        const result = await mutate(RECORD_EVALUATION, { project: this.project.id, stage: this.stage, scores }, "recordEvaluation");
-        if (result.ok) {
-          this.result = result.payload.evaluation;
-          this.$emit("changed");
-          return;
-        }
-        const fields = { stage: "stage" };
-        this.parts.forEach((c, i) => {
-          fields[`scores.${i}`] = c.key;
-        });
-        const sorted = formErrors(result.errors, fields);
-        this.errors = sorted.byField;
-        this.general = sorted.general;
-      } catch (error) {
-        this.general = [problemText(error)];
-      } finally {
-        this.sending = false;
-      }
+      const scores = this.parts.map((c) => ({ component: c.key, score: Number(this.scores[c.key]) }));
+      const fields = { stage: "stage", ...Object.fromEntries(this.parts.map((c, i) => [`scores.${i}`, c.key])) };
+      const variables = { project: this.project.id, stage: this.stage, scores };
+      const payload = await sendForm(this, RECORD_EVALUATION, variables, "recordEvaluation", fields);
+      if (!payload) return;
+      this.result = payload.evaluation;
+      this.$emit("changed");
     },
   },
   template: `

@@ -1,6 +1,6 @@
 // A reviewer's score sheet for one bid: a mark 0–100 for each of the fair's criteria,
 // weighted as the fair says. Scoring again replaces one's own earlier sheet.
-import { formErrors, mutate, problemText } from "../api.js";
+import { sendForm } from "../api.js";
 import { t } from "../i18n.js";
 import { FieldErrors, FormAlert } from "./states.js";
 
@@ -52,27 +52,12 @@ export const ScoreSheet = {
         if (raw === "" || Number.isNaN(Number(raw))) this.errors[c.key] = [t("form.scoreFormat")];
       }
       if (Object.keys(this.errors).length) return;
-      this.sending = true;
-      try {
-        const scores = this.criteria.map((c) => ({ criterion: c.key, score: Number(this.marks[c.key]) }));
-        const result = await mutate(SCORE_BID, { bid: this.bid.id, scores }, "scoreBid");
-        if (result.ok) {
-          this.saved = true;
-          this.$emit("scored", result.payload.bid);
-          return;
-        }
-        const fields = {};
-        this.criteria.forEach((c, i) => {
-          fields[`scores.${i}`] = c.key;
-        });
-        const sorted = formErrors(result.errors, fields);
-        this.errors = sorted.byField;
-        this.general = sorted.general;
-      } catch (error) {
-        this.general = [problemText(error)];
-      } finally {
-        this.sending = false;
-      }
+      const scores = this.criteria.map((c) => ({ criterion: c.key, score: Number(this.marks[c.key]) }));
+      const fields = Object.fromEntries(this.criteria.map((c, i) => [`scores.${i}`, c.key]));
+      const payload = await sendForm(this, SCORE_BID, { bid: this.bid.id, scores }, "scoreBid", fields);
+      if (!payload) return;
+      this.saved = true;
+      this.$emit("scored", payload.bid);
     },
   },
   template: `

@@ -1,6 +1,6 @@
 // Creating a login (organizer): a role, and the body it acts for — an organization,
 // a person of the expert pool (reviewers and supervisors), or a publisher.
-import { formErrors, gql, mutate, problemText } from "../api.js";
+import { gql, problemText, sendForm } from "../api.js";
 import { ROLES } from "../enums.js";
 import { t } from "../i18n.js";
 import { FieldErrors, FormAlert } from "../components/states.js";
@@ -82,23 +82,11 @@ export const AccountForm = {
       if (Object.keys(this.errors).length) return;
       const variables = { username: this.form.username.trim(), password: this.form.password, role: this.form.role };
       if (this.linkKind) variables[this.linkKind] = this.form.link;
-      this.sending = true;
-      try {
-        const result = await mutate(CREATE, variables, "createAccount");
-        if (result.ok) {
-          this.done = result.payload.account;
-          this.form.username = "";
-          this.form.password = "";
-          return;
-        }
-        const sorted = formErrors(result.errors, FIELDS);
-        this.errors = sorted.byField;
-        this.general = sorted.general;
-      } catch (error) {
-        this.general = [problemText(error)];
-      } finally {
-        this.sending = false;
-      }
+      const payload = await sendForm(this, CREATE, variables, "createAccount", FIELDS);
+      if (!payload) return;
+      this.done = payload.account;
+      this.form.username = "";
+      this.form.password = "";
     },
   },
   template: `

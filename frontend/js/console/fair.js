@@ -1,6 +1,6 @@
 // 洽谈会设置 (organizer): the editions of the fair; create one, or move or end its window.
 // Criteria and evaluation components take the server's defaults.
-import { formErrors, gql, mutate, problemText } from "../api.js";
+import { gql, problemText, sendForm } from "../api.js";
 import { t } from "../i18n.js";
 import { EmptyState, ErrorState, FieldErrors, FormAlert, LoadingState } from "../components/states.js";
 
@@ -88,27 +88,15 @@ export default {
         opensAt: fromLocalInput(this.form.opensAt),
         closesAt: fromLocalInput(this.form.closesAt),
       };
-      this.sending = true;
-      try {
-        const result = this.editing
-          ? await mutate(UPDATE, { fair: this.editing.id, input }, "updateFair")
-          : await mutate(CREATE, { input }, "createFair");
-        if (result.ok) {
-          this.notice = t(this.editing ? "fair.updated" : "fair.created", { name: result.payload.fair.name });
-          this.editing = null;
-          this.form = this.blank();
-          this.$emit("fair-changed");
-          await this.load();
-          return;
-        }
-        const sorted = formErrors(result.errors, FIELDS);
-        this.errors = sorted.byField;
-        this.general = sorted.general;
-      } catch (error) {
-        this.general = [problemText(error)];
-      } finally {
-        this.sending = false;
-      }
+      const payload = this.editing
+        ? await sendForm(this, UPDATE, { fair: this.editing.id, input }, "updateFair", FIELDS)
+        : await sendForm(this, CREATE, { input }, "createFair", FIELDS);
+      if (!payload) return;
+      this.notice = t(this.editing ? "fair.updated" : "fair.created", { name: payload.fair.name });
+      this.editing = null;
+      this.form = this.blank();
+      this.$emit("fair-changed");
+      await this.load();
     },
   },
   template: `

@@ -1,6 +1,6 @@
 // Adding to the pools (organizer): a social organization to the resource pool, a person
 // to the supervisor and expert pool. Problems show beside their fields.
-import { formErrors, mutate, problemText } from "../api.js";
+import { sendForm } from "../api.js";
 import { SERVICE_CLASSES } from "../enums.js";
 import { parseCount } from "../format.js";
 import { t } from "../i18n.js";
@@ -75,24 +75,12 @@ export const OrganizationForm = {
       if (workers === null) this.errors.socialWorkers = [t("form.countFormat")];
       if (Object.keys(this.errors).length) return;
       const input = { ...this.form, name: this.form.name.trim(), creditCode: this.form.creditCode.trim().toUpperCase(), socialWorkers: workers, grade: this.form.grade || null };
-      this.sending = true;
-      try {
-        const result = await mutate(REGISTER, { input }, "registerOrganization");
-        if (result.ok) {
-          this.done = result.payload.organization;
-          this.form = this.blank();
-          this.$emit("created", this.done);
-          return;
-        }
-        const fields = Object.fromEntries(Object.keys(this.form).map((key) => [`input.${key}`, key]));
-        const sorted = formErrors(result.errors, fields);
-        this.errors = sorted.byField;
-        this.general = sorted.general;
-      } catch (error) {
-        this.general = [problemText(error)];
-      } finally {
-        this.sending = false;
-      }
+      const fields = Object.fromEntries(Object.keys(this.form).map((key) => [`input.${key}`, key]));
+      const payload = await sendForm(this, REGISTER, { input }, "registerOrganization", fields);
+      if (!payload) return;
+      this.done = payload.organization;
+      this.form = this.blank();
+      this.$emit("created", this.done);
     },
   },
   template: `
@@ -158,24 +146,12 @@ export const SupervisorForm = {
       if (maxLoad === null) this.errors.maxLoad = [t("form.countFormat")];
       if (Object.keys(this.errors).length) return;
       const input = { ...this.form, name: this.form.name.trim(), title: this.form.title.trim() || null, affiliation: this.form.affiliation.trim(), maxLoad };
-      this.sending = true;
-      try {
-        const result = await mutate(ADD_SUPERVISOR, { input }, "addSupervisor");
-        if (result.ok) {
-          this.done = result.payload.supervisor;
-          this.form = this.blank();
-          this.$emit("created", this.done);
-          return;
-        }
-        const fields = Object.fromEntries(Object.keys(this.form).map((key) => [`input.${key}`, key]));
-        const sorted = formErrors(result.errors, fields);
-        this.errors = sorted.byField;
-        this.general = sorted.general;
-      } catch (error) {
-        this.general = [problemText(error)];
-      } finally {
-        this.sending = false;
-      }
+      const fields = Object.fromEntries(Object.keys(this.form).map((key) => [`input.${key}`, key]));
+      const payload = await sendForm(this, ADD_SUPERVISOR, { input }, "addSupervisor", fields);
+      if (!payload) return;
+      this.done = payload.supervisor;
+      this.form = this.blank();
+      this.$emit("created", this.done);
     },
   },
   template: `
