@@ -37,6 +37,7 @@ from seeds.bulk import (
 )
 from seeds.catalog import catalog_items
 from seeds.generator import FairSeed, OrganizationSeed, SupervisorSeed, generate
+from seeds.history import play_past_fair
 from seeds.nanjing import DISTRICTS, publishers
 from seeds.projects import ProjectSeed
 
@@ -55,6 +56,7 @@ async def load(scale: str = "demo", *, progress: Progress | None = None) -> dict
         await load_fair(fair, districts, publisher_ids, items, report)
     if scale == "demo":
         await ensure_demo_accounts(seed, publisher_ids, organizations, supervisors, report)
+        await play_past_fair(min(f.edition for f in seed.fairs))
     await refresh_statistics()
     return await count_rows()
 

@@ -15,6 +15,7 @@ from tortoise.queryset import QuerySet
 from api.auth.models import Account, Role
 from api.auth.passwords import verify_password
 from api.catalog.models import CatalogItem
+from api.contracts.models import Payment, PaymentStatus
 from api.fairs.models import DEFAULT_CRITERIA, DEFAULT_EVALUATION_COMPONENTS, Fair
 from api.money import CENT
 from api.organizations.creditcode import is_valid_credit_code
@@ -147,7 +148,22 @@ async def test_seeded_projects_are_published_with_unique_codes(first_load: dict[
     rows = await seeded_projects().values_list("fair_id", "code", "status")
     assert len({(fair, code) for fair, code, _ in rows}) == len(rows)
     assert all(re.fullmatch(r"20\d\d-[A-Z]{2}-\d{4}", code) for _, code, _ in rows)
-    assert {status for _, _, status in rows} == {ProjectStatus.PUBLISHED}
+    current = await Fair.get(edition=6)
+    assert {status for fair, _, status in rows if fair == current.id} == {ProjectStatus.PUBLISHED}
+
+
+async def test_the_past_fair_was_played_through_the_workflow(first_load: dict[str, int]) -> None:
+    # Given the demo data, when the past fair is read, then its results show a finished
+    # fair: projects closed with three paid tranches, some in delivery, one terminated.
+    past = await Fair.get(edition=5)
+    statuses = await Project.filter(fair=past).values_list("status", flat=True)
+    assert statuses.count(ProjectStatus.CLOSED) == 7
+    assert statuses.count(ProjectStatus.IN_DELIVERY) == 4
+    assert statuses.count(ProjectStatus.TERMINATED) == 1
+    closed = await Project.filter(fair=past, status=ProjectStatus.CLOSED).first()
+    assert closed is not None
+    paid = await Payment.filter(project_id=closed.id, status=PaymentStatus.PAID).count()
+    assert paid == 3
 
 
 async def test_demo_fair_is_open_and_past_fair_closed(first_load: dict[str, int]) -> None:
