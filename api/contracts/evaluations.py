@@ -20,7 +20,7 @@ from api.auth.permissions import require
 from api.contracts.models import Contract, Evaluation, EvaluationStage, Payment, PaymentStatus
 from api.contracts.tranches import city_today
 from api.errors import DomainError, ErrorCode, Problem
-from api.fairs.models import RESIDENT_COMPONENT_KEYS, Fair
+from api.fairs.models import MIN_RESIDENT_WEIGHT, RESIDENT_COMPONENT_KEYS, Fair
 from api.fairs.scoresheet import sheet_problems, weighted_total, weights_of
 from api.matching import index
 from api.organizations.models import CreditEntry, CreditKind, Organization
@@ -28,7 +28,6 @@ from api.projects.models import Project, ProjectStatus
 from api.supervisors.assignment import release_supervisor
 
 # The residents' committee and the beneficiaries must weigh at least this much together.
-MIN_RESIDENT_WEIGHT = 60.0
 TOTAL_WEIGHT = 100.0
 # The tranche a passed evaluation makes due.
 RELEASED_TRANCHE = {EvaluationStage.MIDTERM: 2, EvaluationStage.FINAL: 3}

@@ -28,6 +28,8 @@ DEFAULT_EVALUATION_COMPONENTS: list[dict[str, object]] = [
 
 # Evaluation components that speak for the residents and the beneficiaries.
 RESIDENT_COMPONENT_KEYS = ("community", "beneficiary")
+# The weight they must carry together, at least (percent).
+MIN_RESIDENT_WEIGHT = 60
 
 
 class Fair(Model):

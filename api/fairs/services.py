@@ -22,17 +22,18 @@ from api.auth.models import Account, Role
 from api.auth.permissions import require
 from api.bidding.models import Award, ReviewScore
 from api.contracts.models import Evaluation
+from api.contracts.tranches import midterm_share_allowed
 from api.errors import DomainError, ErrorCode, Problem
 from api.fairs.models import (
     DEFAULT_CRITERIA,
     DEFAULT_EVALUATION_COMPONENTS,
+    MIN_RESIDENT_WEIGHT,
     RESIDENT_COMPONENT_KEYS,
     Fair,
 )
+from api.money import CENT
 
 TOTAL_WEIGHT = Decimal(100)
-MIN_RESIDENT_WEIGHT = Decimal(60)
-MIDTERM_SHARE_RANGE = (Decimal("0.30"), Decimal("0.40"))
 MAX_NAME = 128
 MAX_CRITERION_NAME = 64
 MAX_CRITERIA = 20
@@ -120,7 +121,7 @@ def _values(spec: FairSpec) -> dict[str, Any]:
     if spec.evaluation_components is not None:
         values["evaluation_components"] = _stored(spec.evaluation_components)
     if spec.midterm_share is not None:
-        values["midterm_share"] = Decimal(str(spec.midterm_share)).quantize(Decimal("0.01"))
+        values["midterm_share"] = Decimal(str(spec.midterm_share)).quantize(CENT)
     if spec.pass_mark is not None:
         values["pass_mark"] = float(spec.pass_mark)
     return values
@@ -209,8 +210,7 @@ def _midterm_share_ok(share: float) -> bool:
     if not math.isfinite(share):
         return False
     exact = Decimal(str(share))
-    low, high = MIDTERM_SHARE_RANGE
-    return low <= exact <= high and exact == exact.quantize(Decimal("0.01"))
+    return midterm_share_allowed(exact) and exact == exact.quantize(CENT)
 
 
 def _weight(item: Weighted) -> Decimal | None:

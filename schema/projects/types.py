@@ -63,7 +63,6 @@ strawberry.enum(
     description="项目状态：草稿、已发布、已认领、竞标中、已立项、实施中、已结项、已撤回、已终止。",
 )
 
-MAX_MATCHES = 20
 
 
 @strawberry.input(description="项目筛选条件。Filters over the project catalogue.")
