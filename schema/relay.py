@@ -38,6 +38,11 @@ def _unb64(value: str) -> str | None:
         return None
 
 
+# Primary keys are 32-bit integers: a larger key names no row (and PostgreSQL would refuse
+# it as a query argument instead of finding nothing).
+MAX_PK = 2**31 - 1
+
+
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:
     return strawberry.ID(_b64(f"{type_name}:{pk}"))
 
@@ -47,8 +52,7 @@ def parse_global_id(value: str) -> tuple[str, int]:
     decoded = _unb64(value.strip()) if value else None
     if decoded and ":" in decoded:
         type_name, _, pk = decoded.partition(":")
-        # ASCII digits only (str.isdigit() also accepts "²", which int() cannot read); a
-        # key beyond MAX_PK names no row, and PostgreSQL would refuse it as an argument.
+        # ASCII digits only: str.isdigit() also accepts "²", which int() cannot read.
         if pk.isascii() and pk.isdigit() and len(pk) < 12 and int(pk) <= MAX_PK:
             return type_name, int(pk)
     raise QueryError(f"无效的 id：{value!r}", "NOT_FOUND")
@@ -62,19 +66,13 @@ def pk_of(value: str, type_name: str) -> int:
     return pk
 
 
-# Primary keys are 32-bit integers: a larger key names no row (and PostgreSQL would refuse
-# it as a query argument instead of finding nothing).
-MAX_PK = 2**31 - 1
-
-
 def pk_or_none(value: str, type_name: str) -> int | None:
     """Like ``pk_of``, but None for an id naming no ``type_name``: mutations report it as
     NOT_FOUND at the input's own field, together with every other problem of the input."""
     try:
-        pk = pk_of(value, type_name)
+        return pk_of(value, type_name)
     except QueryError:
         return None
-    return pk if pk <= MAX_PK else None
 
 
 def to_cursor(pk: int) -> str:
