@@ -51,6 +51,17 @@ def connection(page: Page[Any], to_node: Callable[[Any], T]) -> Connection[T]:
     return Connection(edges=edges, page_info=info, count=page.total)
 
 
+async def visible_connection(
+    query: QuerySet[Any] | None, first: int | None, after: str | None, to_node: Callable[[Any], T]
+) -> Connection[T]:
+    """A page of ``query``, or an empty page when the viewer may see none of it (None).
+    Bad ``first`` or ``after`` are refused either way."""
+    if query is None:
+        page_size(first), parse_cursor(after)
+        return empty_connection()
+    return connection(await fetch_page(query, first, after), to_node)
+
+
 async def _none() -> int:
     return 0
 

@@ -13,10 +13,10 @@ from api.bidding.models import Bid as BidRow
 from api.bidding.queries import visible_bids
 from api.projects.models import Project as ProjectRow
 from schema.bidding.loaders import BidByIdLoader
-from schema.connections import Connection, connection, empty_connection, fetch_page
+from schema.connections import Connection, visible_connection
 from schema.context import Info
 from schema.organizations.loaders import OrganizationByIdLoader
-from schema.relay import Node, page_size, parse_cursor, to_global_id
+from schema.relay import Node, to_global_id
 
 if TYPE_CHECKING:
     from schema.organizations.types import Organization
@@ -80,10 +80,7 @@ async def bid_connection(
     info: Info, project: ProjectRow, first: int | None, after: str | None
 ) -> Connection[Bid]:
     query = visible_bids(info.context.account, project)
-    if query is None:
-        page_size(first), parse_cursor(after)  # still refuse bad arguments
-        return empty_connection()
-    return connection(await fetch_page(query, first, after), Bid.from_row)
+    return await visible_connection(query, first, after, Bid.from_row)
 
 
 @strawberry.type(description="立项结果。The award of a project to one bid.")

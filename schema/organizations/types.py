@@ -14,7 +14,7 @@ from api.organizations.models import CreditEntry as CreditEntryRow
 from api.organizations.models import Organization as OrganizationRow
 from schema.bidding.types import Bid, BidConnection
 from schema.catalog.types import ServiceClass
-from schema.connections import Connection, connection, empty_connection, fetch_page
+from schema.connections import Connection, visible_connection
 from schema.context import Info
 from schema.errors import QueryError
 from schema.loading import now_or_later, then
@@ -27,7 +27,7 @@ from schema.organizations.loaders import (
     ServiceClassesByOrganizationLoader,
 )
 from schema.places.types import District, districts_by_ids
-from schema.relay import Node, page_size, parse_cursor, to_global_id
+from schema.relay import Node, to_global_id
 
 if TYPE_CHECKING:
     from schema.projects.types import Project
@@ -129,10 +129,7 @@ class Organization(Node):
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> BidConnection:
         query = organization_bids(info.context.account, self.row.id)
-        if query is None:
-            page_size(first), parse_cursor(after)  # still refuse bad arguments
-            return empty_connection()
-        return connection(await fetch_page(query, first, after), Bid.from_row)
+        return await visible_connection(query, first, after, Bid.from_row)
 
     @strawberry.field(description="承接（中标）的项目。Projects awarded to it.")
     async def projects(self, info: Info) -> list[ProjectRef]:
