@@ -17,37 +17,12 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from api.auth.sessions import SESSION_COOKIE, account_for_token
+from api.auth.requests import session_token
+from api.auth.sessions import account_for_token
 from api.settings import Settings
 from schema.context import Context
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-
-
-def session_token(request: Request | WebSocket) -> str | None:
-    """The bearer token, else the session cookie when the request is same-site."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() == "bearer" and token:
-        return token.strip()
-    cookie = request.cookies.get(SESSION_COOKIE)
-    return cookie if cookie and same_site(request) else None
-
-
-def same_site(request: Request | WebSocket) -> bool:
-    """Whether a cookie-carrying request comes from our own pages (CSRF defence).
-
-    Browsers say where a request comes from in ``Sec-Fetch-Site`` and ``Origin``; a
-    request from another site keeps its cookie out of the context and acts anonymously.
-    The cookie is ``SameSite=Strict`` besides, so this is the second line.
-    """
-    fetch_site = request.headers.get("sec-fetch-site")
-    if fetch_site is not None:
-        return fetch_site in ("same-origin", "none")
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True  # not a browser's cross-site request: those always name their origin
-    return origin.split("://", 1)[-1] == request.headers.get("host", "")
 
 
 def wants_graphql_response(request: Request) -> bool:

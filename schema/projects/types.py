@@ -64,7 +64,6 @@ strawberry.enum(
 )
 
 
-
 @strawberry.input(description="项目筛选条件。Filters over the project catalogue.")
 class ProjectFilter:
     fair: strawberry.ID | None = strawberry.field(default=None, description="届次的 id。")
