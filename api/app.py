@@ -9,11 +9,12 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise import connections
 
 from api import db
+from api.live import runtime as live
 from api.settings import Settings, load_settings
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -37,14 +38,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.start(settings)
+        await live.start(settings.broker_url)
         try:
             yield
         finally:
+            await live.stop()
             await db.stop()
 
     graphql = GraphQLView(build_schema(settings), settings)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        # Subscriptions (graphql-transport-ws) on the same path, as clients expect.
+        WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Mount("/", StaticFiles(directory=FRONTEND, html=True, check_dir=False), name="frontend"),
     ]

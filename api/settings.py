@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 DEFAULT_DATABASE_URL = "sqlite://./sheqia.db"
+# The largest spreadsheet accepted for upload (bytes); request bodies beyond it are refused.
+DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 def _normalise_url(url: str) -> str:
@@ -29,6 +31,10 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 4000
     page_size_cap: int = 100
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    # Where fair events travel between workers: None keeps them in this process.
+    broker_url: str | None = None
+    max_subscriptions_per_connection: int = 10
 
     @property
     def production(self) -> bool:
@@ -52,4 +58,6 @@ def load_settings() -> Settings:
         database_url=_normalise_url(env.get("SHEQIA_DATABASE_URL", DEFAULT_DATABASE_URL)),
         env=env.get("SHEQIA_ENV", "development"),
         timezone=env.get("SHEQIA_TIMEZONE", "Asia/Shanghai"),
+        max_upload_bytes=int(env.get("SHEQIA_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
+        broker_url=env.get("SHEQIA_BROKER_URL") or None,
     )

@@ -34,6 +34,8 @@ class Context:
         self.account = account
         self.token = token
         self._loaders: dict[type, DataLoader[Any, Any]] = {}
+        # What a WebSocket client sent with ``connection_init`` (strawberry sets it).
+        self.connection_params: dict[str, Any] = {}
 
     def loader(self, kind: type[L]) -> L:
         """This request's instance of the loader class ``kind``."""
@@ -41,6 +43,11 @@ class Context:
         if found is None:
             found = self._loaders[kind] = cast(Callable[[], L], kind)()
         return found  # type: ignore[return-value]
+
+    def share_loaders(self, shared: dict[str, Any]) -> None:
+        """Use the loaders kept in ``shared`` from now on (one set per delivered event,
+        shared by the worker's subscribers: loaders hold rows, never viewer-filtered data)."""
+        self._loaders = shared.setdefault("loaders", {})
 
     @property
     def role(self) -> Role | None:

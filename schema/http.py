@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
@@ -36,6 +37,7 @@ class GraphQLView(GraphQL[Context, None]):
             schema,
             graphql_ide=None if settings.production else "graphiql",
             allow_queries_via_get=True,
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
         self.settings = settings
 
@@ -45,6 +47,19 @@ class GraphQLView(GraphQL[Context, None]):
         token = session_token(request)
         account = await account_for_token(token)
         return Context(request, response, self.settings, account, token if account else None)
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """A WebSocket client may sign in with ``{"token": …}`` in ``connection_init``
+        (the handshake's same-site cookie already counts); a token that names no session
+        is refused rather than silently downgraded to the public."""
+        token = context.connection_params.get("token")
+        if token is None:
+            return None
+        account = await account_for_token(token) if isinstance(token, str) else None
+        if account is None:
+            raise ConnectionRejectionError({"message": "登录已失效。Session expired or unknown."})
+        context.account, context.token = account, token
+        return None
 
     def encode_json(self, data: object) -> bytes:
         # orjson (installed with Tortoise's accelerators) writes the hall's large answers

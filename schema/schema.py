@@ -26,6 +26,7 @@ from schema.contracts.mutations import ContractsMutation
 from schema.errors import QueryError
 from schema.fairs.mutations import FairsMutation
 from schema.fairs.queries import FairsQuery
+from schema.live.subscriptions import LiveSubscription
 from schema.node import NodeQuery
 from schema.organizations.mutations import OrganizationsMutation
 from schema.organizations.queries import OrganizationsQuery
@@ -74,6 +75,12 @@ Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
 )
 
 
+Subscription = merge_types("Subscription", (LiveSubscription,))
+Subscription.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "社洽会的实时动态（graphql-transport-ws，地址同 /graphql）。The fair, live."
+)
+
+
 def should_mask(error: GraphQLError) -> bool:
     """Hide only what went wrong unexpectedly during execution.
 
@@ -94,6 +101,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
         # Factories, so every request gets fresh extension instances. The caches come
         # after the limits: a document is parsed and validated (limits included) once,

@@ -23,6 +23,8 @@ from api.contracts.models import Contract, Payment, PaymentStatus
 from api.contracts.tranches import city_today, midterm_share_allowed, split
 from api.errors import DomainError, ErrorCode, Problem
 from api.fairs.models import Fair
+from api.live.events import EventKind, FairEvent
+from api.live.runtime import announce
 from api.matching import index
 from api.projects.models import Procurement, Project, ProjectStatus
 
@@ -70,6 +72,7 @@ async def award_project(actor: Account | None, project_id: int | None) -> Award:
                 "rank": bid.rank,
             },
         )
+    await announce(FairEvent.about(EventKind.AWARDED, project, award.organization_id))
     # The organization's workload changed, and with it how it matches other projects.
     await index.rebuild([award.organization_id])
     return award

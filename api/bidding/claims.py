@@ -49,6 +49,8 @@ from api.bidding.models import Bid, BidStatus
 from api.errors import DomainError, ErrorCode, Problem
 from api.fairs.models import Fair
 from api.fairs.queries import is_open
+from api.live.events import EventKind, FairEvent
+from api.live.runtime import announce
 from api.money import CENT
 from api.organizations.models import Organization
 from api.projects.models import OPEN_STATUSES, Procurement, Project, ProjectStatus
@@ -129,6 +131,8 @@ async def claim_project(
         if await _has_active_bid(project.id, organization.id):
             raise DomainError([_duplicate()]) from exc
         raise
+    kind = EventKind.CLAIMED if project.procurement is Procurement.DIRECT else EventKind.BID
+    await announce(FairEvent.about(kind, project, organization.id))
     return bid, project
 
 

@@ -19,6 +19,8 @@ from api.auth.permissions import require
 from api.bidding.claims import check_fair_open, own_organization
 from api.bidding.models import Bid, BidStatus
 from api.errors import DomainError, ErrorCode, Problem
+from api.live.events import EventKind, FairEvent
+from api.live.runtime import announce
 from api.projects.models import Procurement, Project, ProjectStatus
 
 
@@ -56,6 +58,7 @@ async def withdraw_bid(actor: Account | None, bid_id: int | None) -> Bid:
         bid.status, bid.active = BidStatus.WITHDRAWN, None
         detail = {"procurement": project.procurement.value}
         await record(actor, "withdrawBid", [bid, project], detail)
+    await announce(FairEvent.about(EventKind.WITHDRAWN, project, bid.organization_id))
     return bid
 
 

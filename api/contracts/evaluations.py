@@ -22,6 +22,8 @@ from api.contracts.tranches import city_today
 from api.errors import DomainError, ErrorCode, Problem
 from api.fairs.models import MIN_RESIDENT_WEIGHT, RESIDENT_COMPONENT_KEYS, Fair
 from api.fairs.scoresheet import sheet_problems, weighted_total, weights_of
+from api.live.events import EventKind, FairEvent
+from api.live.runtime import announce
 from api.matching import index
 from api.organizations.models import CreditEntry, CreditKind, Organization
 from api.projects.models import Project, ProjectStatus
@@ -107,6 +109,7 @@ async def record_evaluation(
             [evaluation, project],
             {"stage": stage.value, "score": score, "passed": passed},
         )
+    await announce(FairEvent.about(EventKind.EVALUATED, project, contract.organization_id))
     # A credit entry changed the organization's standing in the matching index.
     await index.rebuild([contract.organization_id])
     return evaluation

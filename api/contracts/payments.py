@@ -17,6 +17,8 @@ from api.auth.models import Account, Role
 from api.auth.permissions import require
 from api.contracts.models import Contract, Evaluation, EvaluationStage, Payment, PaymentStatus
 from api.errors import DomainError, ErrorCode, Problem
+from api.live.events import EventKind, FairEvent
+from api.live.runtime import announce
 from api.matching import index
 from api.projects.models import Project, ProjectStatus
 from api.supervisors.assignment import release_supervisor
@@ -66,9 +68,10 @@ async def record_payment(
             [payment, project],
             {"tranche": tranche, "amount": str(payment.amount), "reference": reference},
         )
+    contract = await Contract.get(id=payment.contract_id)
+    await announce(FairEvent.about(EventKind.PAID, project, contract.organization_id))
     if closed:
         # A closed project no longer counts in the organization's workload.
-        contract = await Contract.get(id=payment.contract_id)
         await index.rebuild([contract.organization_id])
     return payment
 

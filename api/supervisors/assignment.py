@@ -25,6 +25,8 @@ from api.auth.permissions import require
 from api.bidding.models import Award, ReviewScore
 from api.errors import DomainError, ErrorCode
 from api.fairs.models import Fair
+from api.live.events import EventKind, FairEvent
+from api.live.runtime import announce
 from api.organizations.models import Organization
 from api.projects.models import Project, ProjectStatus
 from api.supervisors.models import Assignment, Supervisor, SupervisorExpertise
@@ -192,10 +194,11 @@ async def _write(actor: Account | None, planned: Planned) -> _Written:
                 [assignment, project, supervisor],
                 {"fit": planned.fit, "reasons": list(planned.reasons)},
             )
-            return _Written.ASSIGNED
     except IntegrityError:
         # A concurrent run inserted the project's assignment first; ours rolled back.
         return _Written.TAKEN
+    await announce(FairEvent.about(EventKind.SUPERVISOR_ASSIGNED, project))
+    return _Written.ASSIGNED
 
 
 def _max_load(candidates: list[Candidate], supervisor_id: int) -> int:

@@ -1,0 +1,49 @@
+"""The process's live machinery: one hub and one broker, started with the app.
+
+Services call ``announce`` after their transaction has committed, so no subscriber ever
+hears of a change that was rolled back. Outside a running app (the CLI, seeds) nothing
+is started and announcing does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from api.live.brokers import Broker, open_broker
+from api.live.events import FairEvent
+from api.live.hub import Hub
+
+log = logging.getLogger("sheqia.live")
+
+_hub = Hub()
+_broker: Broker | None = None
+
+
+def hub() -> Hub:
+    return _hub
+
+
+async def start(broker_url: str | None) -> None:
+    global _broker
+    broker = open_broker(broker_url, _hub.deliver)
+    await broker.start()
+    _broker = broker
+
+
+async def stop() -> None:
+    global _broker
+    broker, _broker = _broker, None
+    if broker is not None:
+        await broker.stop()
+
+
+async def announce(*events: FairEvent) -> None:
+    """Send events to every worker. The change is already committed, so a broker fault
+    is logged, never raised into the request that made it."""
+    if _broker is None:
+        return
+    for event in events:
+        try:
+            await _broker.publish(event)
+        except Exception:  # the broker's own reconnection deals with the cause
+            log.exception("could not publish %s of project %s", event.kind, event.project_id)

@@ -1,0 +1,1 @@
+"""Live fair activity over GraphQL subscriptions."""
