@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -39,6 +40,8 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
             err=True,
         )
         sys.exit(2)
+    if workers > 1 and settings.broker_url is None:
+        _share_events_through_the_database(settings)
     accounts = run(settings, lambda: _prepare_to_serve(settings, demo))
     if demo:
         _print_demo_accounts(accounts)
@@ -58,6 +61,13 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         # (trusted from the addresses in FORWARDED_ALLOW_IPS, default 127.0.0.1).
         proxy_headers=True,
     )
+
+
+def _share_events_through_the_database(settings: Settings) -> None:
+    # Workers must hear each other's events; without a broker configured, the PostgreSQL
+    # database they share carries them (LISTEN/NOTIFY). The workers read the environment.
+    os.environ["SHEQIA_BROKER_URL"] = settings.database_url
+    click.echo("实时消息经由 PostgreSQL 转发 / live events via PostgreSQL LISTEN/NOTIFY")
 
 
 async def _prepare_to_serve(settings: Settings, demo: bool) -> list[DemoAccount]:

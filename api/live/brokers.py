@@ -49,11 +49,20 @@ class LocalBroker(Broker):
         self.deliver(event)
 
 
-def open_broker(url: str | None, deliver: Deliver) -> Broker:
-    """The broker that ``url`` names."""
+def open_broker(url: str | None, deliver: Deliver, namespace: str = "") -> Broker:
+    """The broker that ``url`` names; ``namespace`` keeps apart deployments that share a
+    broker (Redis channels are server-wide, whatever the database number)."""
     if not url or url.startswith("memory://"):
         return LocalBroker(deliver)
     scheme = url.split("://", 1)[0]
+    if scheme in ("redis", "rediss"):
+        from api.live.redis_broker import RedisBroker
+
+        return RedisBroker(url, deliver, namespace)
+    if scheme in ("postgres", "postgresql"):
+        from api.live.postgres_broker import PostgresBroker
+
+        return PostgresBroker(url, deliver)
     raise ValueError(
         f"不支持的消息代理地址 / unsupported broker URL scheme {scheme!r} "
         "(SHEQIA_BROKER_URL: memory://, redis://…, postgres://…)"

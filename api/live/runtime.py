@@ -7,6 +7,7 @@ is started and announcing does nothing.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from api.live.brokers import Broker, open_broker
@@ -23,9 +24,12 @@ def hub() -> Hub:
     return _hub
 
 
-async def start(broker_url: str | None) -> None:
+async def start(broker_url: str | None, database_url: str = "") -> None:
+    """Start the broker. Events are about one database's fair, so workers on the same
+    database share a channel and other deployments on the same broker do not."""
     global _broker
-    broker = open_broker(broker_url, _hub.deliver)
+    namespace = hashlib.sha256(database_url.encode()).hexdigest()[:12] if database_url else ""
+    broker = open_broker(broker_url, _hub.deliver, namespace)
     await broker.start()
     _broker = broker
 
