@@ -30,6 +30,9 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
+    from api.body_limit import BodyLimit
+    from api.downloads import ROUTES as DOWNLOADS
+    from api.ocds.web import ROUTES as OCDS_ROUTES
     from schema.http import GraphQLView
     from schema.schema import build_schema
 
@@ -38,7 +41,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.start(settings)
-        await live.start(settings.broker_url)
+        await live.start(settings.broker_url, settings.database_url)
         try:
             yield
         finally:
@@ -47,10 +50,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     graphql = GraphQLView(build_schema(settings), settings)
     routes = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", BodyLimit(graphql, settings.max_upload_bytes), methods=["GET", "POST"]),
         # Subscriptions (graphql-transport-ws) on the same path, as clients expect.
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
+        *DOWNLOADS,
+        *OCDS_ROUTES,
         Mount("/", StaticFiles(directory=FRONTEND, html=True, check_dir=False), name="frontend"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 DEFAULT_DATABASE_URL = "sqlite://./sheqia.db"
+DEFAULT_OCID_PREFIX = "ocds-sheqia"
 # The largest spreadsheet accepted for upload (bytes); request bodies beyond it are refused.
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -35,6 +36,9 @@ class Settings:
     # Where fair events travel between workers: None keeps them in this process.
     broker_url: str | None = None
     max_subscriptions_per_connection: int = 10
+    # The OCDS ocid prefix (``ocds-`` + 6 characters). A publisher registers its own with
+    # the OCDS Helpdesk; the default is a placeholder that is nobody's registered prefix.
+    ocid_prefix: str = DEFAULT_OCID_PREFIX
 
     @property
     def production(self) -> bool:
@@ -60,4 +64,5 @@ def load_settings() -> Settings:
         timezone=env.get("SHEQIA_TIMEZONE", "Asia/Shanghai"),
         max_upload_bytes=int(env.get("SHEQIA_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
         broker_url=env.get("SHEQIA_BROKER_URL") or None,
+        ocid_prefix=env.get("SHEQIA_OCID_PREFIX", "").strip() or DEFAULT_OCID_PREFIX,
     )

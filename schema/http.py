@@ -37,6 +37,7 @@ class GraphQLView(GraphQL[Context, None]):
             schema,
             graphql_ide=None if settings.production else "graphiql",
             allow_queries_via_get=True,
+            multipart_uploads_enabled=True,  # importProjects; see api/body_limit.py
             max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
         self.settings = settings

@@ -34,6 +34,7 @@ from schema.places.queries import PlacesQuery
 from schema.projects.mutations import ProjectsMutation
 from schema.projects.queries import ProjectsQuery
 from schema.scalars import SCALAR_OVERRIDES
+from schema.spreadsheets.mutations import SpreadsheetsMutation
 from schema.supervisors.assignment import AssignmentMutation
 from schema.supervisors.mutations import SupervisorsMutation
 from schema.supervisors.queries import SupervisorsQuery
@@ -68,6 +69,7 @@ MUTATIONS: tuple[type, ...] = (
     OrganizationsMutation,
     SupervisorsMutation,
     ProjectsMutation,
+    SpreadsheetsMutation,
 )
 Mutation = merge_types("Mutation", MUTATIONS)
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]

@@ -35,6 +35,7 @@ from api.spreadsheets.columns import HEADERS, NOTES_SHEET, SHEET
 from api.spreadsheets.export import results_workbook
 from api.spreadsheets.importing import describe, import_projects
 from api.spreadsheets.template import template_workbook
+from api.sqlcount import count_statements
 from tests import factories
 from tests.sessions import make_account
 
@@ -307,19 +308,18 @@ async def test_too_many_rows_are_refused(stage, monkeypatch):
     assert "最多导入 3 行" in problems[0].message
 
 
-async def test_a_list_of_2000_rows_imports_in_seconds(stage, tmp_path):
+async def test_a_list_of_2000_rows_imports_in_bulk(stage, tmp_path):
     # Given a template of 2,000 rows on disk
     fair = await factories.fair()
     path = tmp_path / "city.xlsx"
     path.write_bytes(xlsx([row(stage) for _ in range(2_000)]))
     # When it is imported
-    started = time.perf_counter()
-    result = await import_projects(stage.organizer, fair.id, path)
-    elapsed = time.perf_counter() - started
-    # Then every row is published within a few seconds
-    print(f"\n2,000-row import: {elapsed:.2f} s")
+    with count_statements() as statements:
+        result = await import_projects(stage.organizer, fair.id, path)
+    # Then every row is published with batched statements, not one (or more) per row;
+    # how long it takes is a benchmark figure (docs/benchmarks.md), not a test.
     assert result.rows == 2_000 and await written(fair) == 2_000
-    assert elapsed < 30
+    assert len(statements) < 200
 
 
 # --- export and round trip ------------------------------------------------------------------

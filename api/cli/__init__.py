@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from api.cli.admin import createuser, migrate, seed
+from api.cli.ocds import export_ocds
 from api.cli.serving import serve
 from api.cli.spreadsheets import export, import_
 
@@ -16,3 +17,5 @@ def main() -> None:
 
 for command in (serve, migrate, seed, createuser, import_, export):
     main.add_command(command)
+# `sheqia export ocds` lives with the OCDS export, in the spreadsheets' export group.
+export.add_command(export_ocds)

@@ -57,14 +57,20 @@ def export() -> None:
 @export.command(name="results")
 @click.option("--fair", "edition", required=True, type=int, help="Fair edition (届).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def export_results(edition: int, out: Path) -> None:
-    """The fair's results workbook: projects, awards, payments."""
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Only the public part (as anyone downloads it): no drafts, contacts, bids or marks.",
+)
+def export_results(edition: int, out: Path, public: bool) -> None:
+    """The fair's results workbook: projects, awards, payments (and, unless --public, the
+    organizer's sheets: every bid and reviewer's marks)."""
     from api.spreadsheets.export import results_workbook
 
     settings = load_settings()
 
     async def work() -> None:
-        book = await results_workbook(await fair_id(edition))
+        book = await results_workbook(await fair_id(edition), public=public)
         book.save(out)
 
     try:

@@ -2,29 +2,29 @@
 
 The 项目 sheet has the template's columns (plus the status), so it imports into another
 fair as it is. Money is written as exact ``Decimal`` numbers shown as ``#,##0.00``.
+
+Two audiences, the same rules as the GraphQL API: the public part (``public=True``) holds
+what anyone may read there — published projects, awards with the winning bid's score and
+rank, supervisors, payments. The organizer's workbook adds what only organizers see: draft
+projects, the contacts of the organizations awarded, every bid (losing and withdrawn ones
+too) and each reviewer's marks.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from api.bidding.models import Award
 from api.catalog.models import SERVICE_CLASS_NAMES, ServiceClass
 from api.contracts.models import Payment, PaymentStatus
-from api.money import from_fen
 from api.projects.models import Procurement, Project, ProjectStatus, ProjectType
+from api.spreadsheets.bid_sheets import bids_sheet, scores_sheet
+from api.spreadsheets.cells import Sheet, build, day, money
 from api.spreadsheets.columns import HEADERS, NO, PROCUREMENT_NAMES, PROJECT_TYPE_NAMES, YES
-from api.spreadsheets.template import write_headers
 from api.supervisors.models import Assignment
 
-MONEY_FORMAT = "#,##0.00"
-# Dates as the city reads them (Excel has no time zones).
-CITY_TIME = timezone(timedelta(hours=8))
 STATUS_NAMES: dict[ProjectStatus, str] = {
     ProjectStatus.DRAFT: "草稿",
     ProjectStatus.PUBLISHED: "已发布",
@@ -64,71 +64,55 @@ PAYMENT_HEADERS = (
     "应付日期",
     "拨付日期",
 )
+# Only in the organizer's workbook: how to reach the organization awarded.
+CONTACT_HEADERS = ("联系人", "联系电话")
 
 
-async def results_workbook(fair_id: int) -> Workbook:
-    """The workbook of one fair: 项目, 立项结果 and 拨付 sheets."""
-    book = Workbook()
-    first = book.active
-    assert isinstance(first, Worksheet)
-    book.remove(first)
-    _fill(book.create_sheet("项目"), (*HEADERS, "状态"), await _project_rows(fair_id))
-    _fill(book.create_sheet("立项结果"), AWARD_HEADERS, await _award_rows(fair_id))
-    _fill(book.create_sheet("拨付"), PAYMENT_HEADERS, await _payment_rows(fair_id))
-    return book
+async def results_workbook(fair_id: int, *, public: bool = True) -> Workbook:
+    """The workbook of one fair: 项目, 立项结果 and 拨付; with ``public=False`` (organizers)
+    also draft projects, contacts, and the 投标 and 评审评分 sheets."""
+    return build(await results_sheets(fair_id, public=public))
 
 
-def _fill(sheet: Worksheet, headers: tuple[str, ...], rows: list[list[Any]]) -> None:
-    write_headers(sheet, headers)
-    for row in rows:
-        sheet.append(row)
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = MONEY_FORMAT
+async def results_sheets(fair_id: int, *, public: bool = True) -> list[Sheet]:
+    """The sheets of ``results_workbook`` as data, for building the file in a thread."""
+    award_headers = AWARD_HEADERS if public else (*AWARD_HEADERS, *CONTACT_HEADERS)
+    sheets = [
+        Sheet("项目", (*HEADERS, "状态"), await _project_rows(fair_id, drafts=not public)),
+        Sheet("立项结果", award_headers, await _award_rows(fair_id, contacts=not public)),
+        Sheet("拨付", PAYMENT_HEADERS, await _payment_rows(fair_id)),
+    ]
+    if not public:
+        sheets += [await bids_sheet(fair_id), await scores_sheet(fair_id)]
+    return sheets
 
 
-def _money(value: Any) -> Decimal | None:
-    """A money column as ``values()`` gives it: ``Decimal`` or, through a join, fen."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    return from_fen(int(value))
-
-
-def _day(value: datetime | date | None) -> date | None:
-    if isinstance(value, datetime):
-        return value.astimezone(CITY_TIME).date()
-    return value
-
-
-async def _project_rows(fair_id: int) -> list[list[Any]]:
-    found = (
-        await Project.filter(fair_id=fair_id)
-        .exclude(status=ProjectStatus.DRAFT)
-        .order_by("id")
-        .values(
-            "code",
-            "title",
-            "description",
-            "service_class",
-            "project_type",
-            "procurement",
-            "budget",
-            "min_social_workers",
-            "service_period_months",
-            "beneficiaries",
-            "key_support",
-            "publisher__name",
-            "district__name",
-            "community",
-            "catalog_item__code",
-            "community_opinion",
-            "city_funding",
-            "district_funding",
-            "beneficiary_count",
-            "qualifications",
-            "status",
-        )
+async def _project_rows(fair_id: int, *, drafts: bool) -> list[list[Any]]:
+    query = Project.filter(fair_id=fair_id)
+    if not drafts:
+        query = query.exclude(status=ProjectStatus.DRAFT)
+    found = await query.order_by("id").values(
+        "code",
+        "title",
+        "description",
+        "service_class",
+        "project_type",
+        "procurement",
+        "budget",
+        "min_social_workers",
+        "service_period_months",
+        "beneficiaries",
+        "key_support",
+        "publisher__name",
+        "district__name",
+        "community",
+        "catalog_item__code",
+        "community_opinion",
+        "city_funding",
+        "district_funding",
+        "beneficiary_count",
+        "qualifications",
+        "status",
     )
     return [
         [
@@ -138,7 +122,7 @@ async def _project_rows(fair_id: int) -> list[list[Any]]:
             SERVICE_CLASS_NAMES[ServiceClass(p["service_class"])],
             PROJECT_TYPE_NAMES[ProjectType(p["project_type"])],
             PROCUREMENT_NAMES[Procurement(p["procurement"])],
-            _money(p["budget"]),
+            money(p["budget"]),
             p["min_social_workers"],
             p["service_period_months"],
             p["beneficiaries"],
@@ -148,8 +132,8 @@ async def _project_rows(fair_id: int) -> list[list[Any]]:
             p["community"],
             p["catalog_item__code"],
             p["community_opinion"],
-            _money(p["city_funding"]),
-            _money(p["district_funding"]),
+            money(p["city_funding"]),
+            money(p["district_funding"]),
             p["beneficiary_count"],
             p["qualifications"],
             STATUS_NAMES[ProjectStatus(p["status"])],
@@ -158,7 +142,7 @@ async def _project_rows(fair_id: int) -> list[list[Any]]:
     ]
 
 
-async def _award_rows(fair_id: int) -> list[list[Any]]:
+async def _award_rows(fair_id: int, *, contacts: bool) -> list[list[Any]]:
     awards = (
         await Award.filter(project__fair_id=fair_id)
         .order_by("project_id")
@@ -172,6 +156,8 @@ async def _award_rows(fair_id: int) -> list[list[Any]]:
             "bid__score",
             "bid__rank",
             "awarded_at",
+            "organization__contact_name",
+            "organization__contact_phone",
         )
     )
     supervisors = dict(
@@ -185,11 +171,16 @@ async def _award_rows(fair_id: int) -> list[list[Any]]:
             a["project__title"],
             a["organization__name"],
             a["organization__credit_code"],
-            _money(a["amount"]),
+            money(a["amount"]),
             a["bid__score"],
             a["bid__rank"],
             supervisors.get(a["project_id"], ""),
-            _day(a["awarded_at"]),
+            day(a["awarded_at"]),
+            *(
+                [a["organization__contact_name"], a["organization__contact_phone"]]
+                if contacts
+                else []
+            ),
         ]
         for a in awards
     ]
@@ -218,10 +209,10 @@ async def _payment_rows(fair_id: int) -> list[list[Any]]:
             p["contract__organization__name"],
             p["tranche"],
             float(p["share"]) if p["share"] is not None else None,
-            _money(p["amount"]),
+            money(p["amount"]),
             PAYMENT_NAMES[PaymentStatus(p["status"])],
-            _day(p["due_on"]),
-            _day(p["paid_at"]),
+            day(p["due_on"]),
+            day(p["paid_at"]),
         ]
         for p in payments
     ]

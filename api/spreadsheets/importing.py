@@ -7,10 +7,15 @@ spreadsheet: ``["rows", row number (header = 1), column header]``.
 
 Rows whose cells cannot be read are reported and left out of the service's checks; all
 problems of the file come back together and nothing is written while any remains.
+
+Who may import is checked before the file is even read, and the parsing (CPU-bound, a
+second or more for a large workbook) runs in a worker thread so the server keeps answering.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import re
 import time
 from collections.abc import Callable
@@ -18,8 +23,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from api.auth.models import Account
+from api.auth.models import Account, Role
+from api.auth.permissions import require
 from api.errors import DomainError, Problem
+from api.projects.models import Project
 from api.projects.publishing import publish_projects
 from api.spreadsheets.columns import BY_FIELD
 from api.spreadsheets.reading import load, read_rows
@@ -38,6 +45,8 @@ class ImportResult:
     dry_run: bool
     project_ids: list[int]
     seconds: float
+    # The published rows themselves, in the file's order (none in a dry run).
+    projects: list[Project] = dataclasses.field(default_factory=list, repr=False, compare=False)
 
 
 Progress = Callable[[str], None]
@@ -54,14 +63,19 @@ async def import_projects(
     *,
     dry_run: bool = False,
     progress: Progress = _quiet,
+    max_bytes: int | None = None,
 ) -> ImportResult:
-    """Publish the file's projects on the fair, or none; raises ``DomainError`` with all."""
+    """Publish the file's projects on the fair, or none; raises ``DomainError`` with all.
+
+    ``max_bytes`` is the largest file accepted (default ``reading.MAX_BYTES``).
+    """
     started = time.perf_counter()
-    data = await load(source)
+    require(actor, Role.ORGANIZER, Role.PUBLISHER)  # as publishing: before any parsing
+    data = await load(source, max_bytes=max_bytes)
     progress(f"已读取文件 / read: {len(data):,} 字节")
-    sheet = read_rows(data)
+    sheet = await asyncio.to_thread(read_rows, data)
     progress(f"共 {len(sheet.rows):,} 行项目 / rows")
-    converted = convert(sheet, await look_up_places(sheet))
+    converted = await asyncio.to_thread(convert, sheet, await look_up_places(sheet))
     progress(f"转换完成 / converted: {len(converted.drafts):,} 行可校验")
     problems = list(converted.problems)
     write = not dry_run and not problems
@@ -76,7 +90,8 @@ async def import_projects(
         raise DomainError(sorted(problems, key=_order))
     budget = sum((d.budget for d in converted.drafts), Decimal("0.00"))
     seconds = time.perf_counter() - started
-    return ImportResult(len(converted.drafts), budget, dry_run, [p.id for p in projects], seconds)
+    ids = [p.id for p in projects]
+    return ImportResult(len(converted.drafts), budget, dry_run, ids, seconds, projects)
 
 
 def _to_sheet(problem: Problem, converted: Converted) -> Problem:

@@ -23,9 +23,11 @@ import aiofiles.os
 
 from api.errors import DomainError, ErrorCode
 from api.projects.publishing import MAX_PROJECTS
+from api.settings import DEFAULT_MAX_UPLOAD_BYTES
 from api.spreadsheets.columns import BY_HEADER, COLUMNS, SHEET
 
-MAX_BYTES = 10 * 1024 * 1024
+# The default limit; an upload's limit is the setting ``SHEQIA_MAX_UPLOAD_BYTES``.
+MAX_BYTES = DEFAULT_MAX_UPLOAD_BYTES
 # As many rows as one publication takes.
 MAX_ROWS = MAX_PROJECTS
 # What a .xlsx may unpack to: generous for 10,000 rows of text, far below a zip bomb.
@@ -52,8 +54,10 @@ def refuse(message: str) -> DomainError:
     return DomainError.one(ErrorCode.INVALID_INPUT, message, ["file"])
 
 
-async def load(source: Path | str | bytes) -> bytes:
-    """The file's bytes, read asynchronously; refused beyond ``MAX_BYTES`` before reading."""
+async def load(source: Path | str | bytes, *, max_bytes: int | None = None) -> bytes:
+    """The file's bytes, read asynchronously; refused beyond ``max_bytes`` (default
+    ``MAX_BYTES``) before reading."""
+    limit = max_bytes or MAX_BYTES
     if isinstance(source, bytes):
         data = source
     else:
@@ -62,19 +66,25 @@ async def load(source: Path | str | bytes) -> bytes:
             size = (await aiofiles.os.stat(path)).st_size
         except OSError as exc:
             raise refuse(f"无法读取文件：{path.name}。") from exc
-        _check_size(size)
+        _check_size(size, limit)
         async with aiofiles.open(path, "rb") as file:
-            data = await file.read(MAX_BYTES + 1)
-    _check_size(len(data))
+            data = await file.read(limit + 1)
+    _check_size(len(data), limit)
     return data
 
 
-def _check_size(size: int) -> None:
-    if size > MAX_BYTES:
-        mb = MAX_BYTES // (1024 * 1024)
-        raise refuse(f"文件超过 {mb} MB，请分批导入。")
+def _check_size(size: int, limit: int) -> None:
+    if size > limit:
+        raise refuse(f"文件超过 {size_text(limit)}，请分批导入。")
     if size == 0:
         raise refuse("文件是空的。")
+
+
+def size_text(limit: int) -> str:
+    """A byte limit as people read it: "10 MB", "512 KB"."""
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):g} MB"
+    return f"{max(limit // 1024, 1)} KB"
 
 
 def read_rows(data: bytes) -> SheetRows:

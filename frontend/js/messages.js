@@ -415,6 +415,7 @@ export const MESSAGES = {
   "stats.asTable": ["查看数据表", "Show as a table"],
   "stats.chartsUnavailable": ["图表暂时无法显示，数据表仍可查看。", "Charts are unavailable; the tables still show the figures."],
 
+
   // console
   "console.title": ["管理台", "Console"],
   "console.sections": ["管理台栏目", "Console sections"],
@@ -475,6 +476,25 @@ export const MESSAGES = {
   "publish.col.catalogItem": ["目录编码", "Catalogue item"],
   "publish.col.communityOpinion": ["社区意见", "Community opinion"],
   "publish.col.keySupport": ["重点扶持", "Key support"],
+  "publish.pasteTitle": ["或者：粘贴项目清单", "Or paste the project list"],
+
+  // publishing from a spreadsheet file, and downloads
+  "upload.title": ["从表格文件发布", "Publish from a spreadsheet file"],
+  "upload.intro": ["下载模板，按其中“填写说明”工作表填好后上传（.xlsx 或 .csv）。可以先“只检查”：每一行都合格才会整批发布，有任何错误则一个项目也不发布。", "Download the template, fill it in as its notes sheet says and upload it (.xlsx or .csv). Check it first if you like: the list is published only when every row passes."],
+  "upload.template": ["下载模板", "Download the template"],
+  "upload.file": ["表格文件", "Spreadsheet file"],
+  "upload.fileHint": [".xlsx，或 UTF-8 / GBK 编码的 .csv，不超过 10 MB。", ".xlsx, or .csv in UTF-8 or GBK; at most 10 MB."],
+  "upload.check": ["只检查", "Check only"],
+  "upload.publish": ["发布", "Publish"],
+  "upload.chooseFile": ["请先选择要上传的文件。", "Choose a file first."],
+  "upload.checked": ["检查通过：{n} 个项目，预算合计 {budget}。尚未发布，确认无误后点“发布”。", "All rows pass: {n} projects, {budget} in total. Nothing is published yet: press Publish."],
+  "upload.errors": ["文件中有 {n} 处错误，未发布任何项目。请按下表修改后重新上传。", "{n} problems in the file; nothing was published. Fix them as listed below and upload again."],
+  "upload.errorsCaption": ["需要修改的单元格（表头为第 1 行）", "Cells to fix (the header is row 1)"],
+  "upload.row": ["行", "Row"],
+  "upload.column": ["列", "Column"],
+  "upload.message": ["问题", "Problem"],
+  "upload.tooLarge": ["文件太大，请分批导入。", "The file is too large; split it."],
+  "results.download": ["下载结果表 (.xlsx)", "Download the results (.xlsx)"],
 
   // pools and accounts
   "pools.registerOrganization": ["登记社会组织", "Register an organization"],

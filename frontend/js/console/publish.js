@@ -1,5 +1,6 @@
-// 发布项目清单: paste the project list from a spreadsheet (one project a row), check it
-// in the preview, publish all or nothing. Problems are shown on their row and column.
+// 发布项目清单: upload a filled template (publish-file.js), or paste the project list from
+// a spreadsheet (one project a row), check it in the preview, publish all or nothing.
+// Problems are shown on their row and column.
 import { gql, mutate, problemText } from "../api.js";
 import { parseTable } from "../csv.js";
 import { PROCUREMENTS, PROJECT_TYPES, SERVICE_CLASSES } from "../enums.js";
@@ -8,6 +9,7 @@ import { t } from "../i18n.js";
 import { MESSAGES } from "../messages.js";
 import { session } from "../session.js";
 import { FieldErrors, FormAlert } from "../components/states.js";
+import PublishFileSection from "./publish-file.js";
 
 const COLUMNS = [
   { key: "code", required: true },
@@ -92,7 +94,7 @@ function cellValue(column, cell) {
 
 export default {
   name: "PublishSection",
-  components: { FieldErrors, FormAlert },
+  components: { FieldErrors, FormAlert, PublishFileSection },
   props: { fair: { type: Object, default: null } },
   data() {
     return {
@@ -238,6 +240,8 @@ export default {
   template: `
     <section aria-labelledby="publish-title">
       <h2 id="publish-title">{{ t('console.publish') }}</h2>
+      <publish-file-section :fair="fair" />
+      <h3>{{ t('publish.pasteTitle') }}</h3>
       <p class="hint">{{ t('publish.intro') }}</p>
       <p v-if="lookupError" class="form-alert" role="alert">{{ lookupError }}</p>
       <div v-if="published.length" class="success" role="status">

@@ -1,5 +1,6 @@
 // 公示: the awarded projects of a fair — organization, amount, score and supervisor —
-// readable by anyone, without logging in.
+// readable by anyone, without logging in; the whole fair as a workbook to download (the
+// server gives organizers the full one, everyone else the public part).
 import { gql, problemText } from "../api.js";
 import { sumDecimals } from "../format.js";
 import { t } from "../i18n.js";
@@ -39,6 +40,9 @@ export default {
     },
     shownSum() {
       return sumDecimals(this.rows.filter((p) => p.award).map((p) => p.award.amount));
+    },
+    downloadUrl() {
+      return this.fair ? `/downloads/fairs/${this.fair.edition}/results.xlsx` : null;
     },
   },
   watch: {
@@ -99,6 +103,7 @@ export default {
             <option v-for="f in fairs" :key="f.id" :value="f.edition">{{ f.name }}</option>
           </select>
         </div>
+        <p v-if="downloadUrl" class="actions"><a class="button secondary" :href="downloadUrl" download>{{ t('results.download') }}</a></p>
       </header>
       <loading-state v-if="loading" />
       <error-state v-else-if="error" :message="error" :retry="load" />

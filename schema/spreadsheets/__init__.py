@@ -1,0 +1,1 @@
+"""GraphQL for spreadsheets: importing a project list file."""
