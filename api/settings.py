@@ -36,6 +36,15 @@ class Settings:
     # Where fair events travel between workers: None keeps them in this process.
     broker_url: str | None = None
     max_subscriptions_per_connection: int = 10
+    # Objects a query may be estimated to return (schema/cost.py); above it, refused.
+    max_query_cost: int = 5000
+    # Rate limits (api/ratelimit.py), in the ``limits`` notation ("10/minute; 100/hour";
+    # empty: none). None for ``rate_limits`` means on, except in the test suite.
+    rate_limits: bool | None = None
+    rate_limit_url: str = "memory://"
+    rate_limit_login: str = "300/minute"  # login attempts per client IP
+    rate_limit_login_user: str = "10/minute"  # login attempts per client IP and username
+    rate_limit_mutations: str = "60/minute"  # per signed-in account, else per client IP
     # The OCDS ocid prefix (``ocds-`` + 6 characters). A publisher registers its own with
     # the OCDS Helpdesk; the default is a placeholder that is nobody's registered prefix.
     ocid_prefix: str = DEFAULT_OCID_PREFIX
@@ -47,6 +56,19 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def rate_limited(self) -> bool:
+        """Whether rate limits apply: the test suite's shared app makes many mutations
+        from one client, so ``env="test"`` leaves them off unless asked for."""
+        return self.rate_limits if self.rate_limits is not None else self.env != "test"
+
+
+def _switch(value: str | None) -> bool | None:
+    """``on``/``off`` (also 1/0, true/false); unset is None."""
+    if value is None or not value.strip():
+        return None
+    return value.strip().lower() not in ("0", "off", "false", "no")
 
 
 @functools.cache
@@ -64,5 +86,13 @@ def load_settings() -> Settings:
         timezone=env.get("SHEQIA_TIMEZONE", "Asia/Shanghai"),
         max_upload_bytes=int(env.get("SHEQIA_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
         broker_url=env.get("SHEQIA_BROKER_URL") or None,
+        max_query_cost=int(env.get("SHEQIA_MAX_QUERY_COST", Settings.max_query_cost)),
+        rate_limits=_switch(env.get("SHEQIA_RATE_LIMITS")),
+        rate_limit_url=env.get("SHEQIA_RATE_LIMIT_URL") or Settings.rate_limit_url,
+        rate_limit_login=env.get("SHEQIA_RATE_LIMIT_LOGIN", Settings.rate_limit_login),
+        rate_limit_login_user=env.get(
+            "SHEQIA_RATE_LIMIT_LOGIN_USER", Settings.rate_limit_login_user
+        ),
+        rate_limit_mutations=env.get("SHEQIA_RATE_LIMIT_MUTATIONS", Settings.rate_limit_mutations),
         ocid_prefix=env.get("SHEQIA_OCID_PREFIX", "").strip() or DEFAULT_OCID_PREFIX,
     )

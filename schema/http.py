@@ -2,7 +2,8 @@
 
 Clients that accept ``application/graphql-response+json`` get that media type, and a
 request that could not be executed at all (unparsable or invalid document) answers 400
-without a ``data`` entry; ``application/json`` clients keep the legacy 200.
+without a ``data`` entry; ``application/json`` clients keep the legacy 200. A request
+refused by a rate limit answers 429 with ``Retry-After`` for both.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types import ExecutionResult
 
 from api.auth.requests import session_token
 from api.auth.sessions import account_for_token
 from api.settings import Settings
 from schema.context import Context
+from schema.ratelimit import retry_after
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -31,7 +34,23 @@ def wants_graphql_response(request: Request) -> bool:
     return GRAPHQL_RESPONSE in accept or ("application/json" not in accept and "*/*" not in accept)
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """Sends every graphql-transport-ws message as a text frame, as the protocol has it.
+
+    ``encode_json`` gives bytes (orjson), which Strawberry would send as binary frames;
+    a browser hands those to its client as a Blob, and the graphql-ws client then drops
+    the connection as a bad response."""
+
+    async def send_json(self, message: Any) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLView(GraphQL[Context, None]):
+    websocket_adapter_class = TextFrames  # type: ignore[assignment]
+
     def __init__(self, schema: Any, settings: Settings) -> None:
         super().__init__(
             schema,
@@ -76,13 +95,17 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         data = await super().process_result(request, result)
+        sub = request.state.sub_response
+        if (seconds := retry_after(result.errors)) is not None:
+            # Refused by a rate limit before it ran: 429 and the wait, for every client.
+            sub.status_code = 429
+            sub.headers["retry-after"] = str(seconds)
         if not wants_graphql_response(request):
             return data
-        sub = request.state.sub_response
         sub.headers["content-type"] = GRAPHQL_RESPONSE
         if result.data is None and result.errors and all(e.path is None for e in result.errors):
             data.pop("data", None)  # type: ignore[misc]
-            sub.status_code = 400
+            sub.status_code = 429 if seconds is not None else 400
         return data
 
     def create_response(

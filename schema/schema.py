@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -23,6 +25,7 @@ from schema.bidding.claims import ClaimsMutation
 from schema.bidding.review import ReviewMutation
 from schema.catalog.queries import CatalogQuery
 from schema.contracts.mutations import ContractsMutation
+from schema.cost import cost_rule
 from schema.errors import QueryError
 from schema.fairs.mutations import FairsMutation
 from schema.fairs.queries import FairsQuery
@@ -33,6 +36,7 @@ from schema.organizations.queries import OrganizationsQuery
 from schema.places.queries import PlacesQuery
 from schema.projects.mutations import ProjectsMutation
 from schema.projects.queries import ProjectsQuery
+from schema.ratelimit import RateLimitPolicy, RateLimits
 from schema.scalars import SCALAR_OVERRIDES
 from schema.spreadsheets.mutations import SpreadsheetsMutation
 from schema.supervisors.assignment import AssignmentMutation
@@ -99,7 +103,16 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or load_settings()
     # The limit rules are built once: the validation cache keys on the rule classes, so
     # rules made afresh per request would never hit it.
-    rules = [depth_rule(settings.max_query_depth, None), alias_rule(settings.max_aliases)]
+    rules = [
+        depth_rule(settings.max_query_depth, None),
+        alias_rule(settings.max_aliases),
+        cost_rule(settings.max_query_cost, settings.page_size_cap),
+    ]
+    # One policy (and its counters) per schema; none at all when rate limits are off.
+    limits: list[Any] = []
+    if settings.rate_limited:
+        policy = RateLimitPolicy(settings)
+        limits.append(lambda: RateLimits(policy=policy))
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -113,6 +126,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             ParserCache,
             ValidationCache,
+            # After validation, before execution: a refused mutation runs nothing.
+            *limits,
             lambda: MaskErrors(
                 should_mask_error=should_mask, error_message="服务器内部错误。Internal error."
             ),
