@@ -6,6 +6,7 @@ import { href, route } from "./router.js";
 import { loadSession, session } from "./session.js";
 import { AppHeader } from "./components/app-header.js";
 import { LoadingState } from "./components/states.js";
+import BoardPage from "./pages/board.js";
 import ConsolePage from "./pages/console.js";
 import HallPage from "./pages/hall.js";
 import LoginPage from "./pages/login.js";
@@ -26,6 +27,7 @@ const PAGES = {
   supervise: SupervisePage,
   results: ResultsPage,
   stats: StatsPage,
+  board: BoardPage,
 };
 
 const NotFound = {
@@ -71,7 +73,7 @@ const App = {
   },
   template: `
     <app-header @skip="focusMain" />
-    <main id="main" ref="main" tabindex="-1">
+    <main id="main" ref="main" tabindex="-1" :class="{ 'full-width': route.parts[0] === 'board' }">
       <component :is="page" v-if="ready" :key="pageKey" />
       <loading-state v-else />
     </main>

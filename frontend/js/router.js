@@ -1,4 +1,4 @@
-// Hash routing: #/hall, #/project/ID, #/console/claims … The page file never changes,
+// Hash routing: #/hall, #/project/ID, #/console/claims, #/board … The page file never changes,
 // so the static server only ever serves index.html.
 import { reactive } from "vue";
 

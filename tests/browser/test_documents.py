@@ -1,6 +1,6 @@
 """Every GraphQL document the front end sends is valid against the served schema.
 
-The pages keep their queries and mutations as strings in ``frontend/js``; when the schema
+The pages keep their queries, mutations and subscriptions as strings in ``frontend/js``; when the schema
 changes under them this test names the document that broke, without a browser.
 """
 
@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend" / "js"
 SCHEMA = ROOT / "schema" / "schema.graphql"
 
-STRING = re.compile(r"`([^`]*)`|\"((?:query|mutation) [^\"]*)\"")
+STRING = re.compile(r"`([^`]*)`|\"((?:query|mutation|subscription) [^\"]*)\"")
 SHARED = re.compile(r"(?:export )?const (\w+) = (?:`([^`]*)`|\"([^\"]*)\");")
-OPERATION = re.compile(r"^\s*(query|mutation)\b")
+OPERATION = re.compile(r"^\s*(query|mutation|subscription)\b")
 INTERPOLATION = re.compile(r"\$\{(\w+)\}")
 
 
@@ -37,7 +37,7 @@ def _documents() -> list[tuple[str, str]]:
             if not OPERATION.match(text):
                 continue
             text = INTERPOLATION.sub(lambda m: shared[m.group(1)], text)
-            name = re.search(r"(?:query|mutation)\s+(\w+)", text)
+            name = re.search(r"(?:query|mutation|subscription)\s+(\w+)", text)
             label = f"{path.relative_to(ROOT)}:{name.group(1) if name else '?'}"
             found.append((label, text))
     return found
@@ -49,6 +49,7 @@ DOCUMENTS = _documents()
 def test_the_front_end_has_documents() -> None:
     names = {label.split(":")[1] for label, _ in DOCUMENTS}
     assert {"FairHall", "ClaimProject", "AwardProject", "PublicResults", "FairStatistics"} <= names
+    assert {"BoardActivity", "HallActivity"} <= names  # subscriptions are checked too
     assert len(DOCUMENTS) >= 30
 
 

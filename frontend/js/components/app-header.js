@@ -23,6 +23,7 @@ export const AppHeader = {
         { path: "/hall", key: "nav.hall" },
         { path: "/results", key: "nav.results" },
         { path: "/stats", key: "nav.stats" },
+        { path: "/board", key: "nav.board" },
       ];
       if (this.account) links.push({ path: homeOf(this.account), key: WORKSPACE[this.account.role] });
       return links;

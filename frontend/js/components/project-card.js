@@ -1,4 +1,6 @@
 // One project in the hall: budget, publisher, status, bids and the best-fitting organizations.
+// The hall changes a card's status and bid count in place as events arrive; the card then
+// marks itself for a moment so the change is seen.
 import { StatusBadge } from "./states.js";
 
 export const PROJECT_CARD_FIELDS = `
@@ -10,6 +12,9 @@ export const PROJECT_CARD_FIELDS = `
 export const ProjectCard = {
   components: { StatusBadge },
   props: { project: { type: Object, required: true } },
+  data() {
+    return { justUpdated: false };
+  },
   computed: {
     titleId() {
       return `project-${this.project.id}`;
@@ -21,9 +26,22 @@ export const ProjectCard = {
       }
       return this.t("card.bids", { n: p.bidCount });
     },
+    liveFigures() {
+      return `${this.project.status}/${this.project.bidCount}`;
+    },
+  },
+  watch: {
+    liveFigures() {
+      this.justUpdated = true;
+      clearTimeout(this.updatedTimer);
+      this.updatedTimer = setTimeout(() => (this.justUpdated = false), 3000);
+    },
+  },
+  unmounted() {
+    clearTimeout(this.updatedTimer);
   },
   template: `
-    <article class="card project-card" :aria-labelledby="titleId" :data-project-id="project.id">
+    <article class="card project-card" :class="{ 'just-updated': justUpdated }" :aria-labelledby="titleId" :data-project-id="project.id">
       <div class="badges">
         <status-badge :status="project.status" />
         <span class="badge neutral">{{ label('procurement', project.procurement) }}</span>

@@ -1,9 +1,12 @@
 // 洽谈大厅: the fair's projects (demand) beside organizations and supervisors (supply),
 // loaded with one GraphQL request; filters live in the address (#/hall?q=养老&class=ELDERLY).
+// The cards on screen follow the fair's events as they happen (claimed, bids, awards …):
+// each event carries its project's new status and bid count, applied in place.
 import { gql, problemText } from "../api.js";
 import { PROCUREMENTS, SERVICE_CLASSES, STATUSES } from "../enums.js";
 import { parseMoney } from "../format.js";
 import { t } from "../i18n.js";
+import { connection, subscribe } from "../live.js";
 import { navigate, route } from "../router.js";
 import { PROJECT_CARD_FIELDS, ProjectCard } from "../components/project-card.js";
 import { EmptyState, ErrorState, FieldErrors, LoadingState } from "../components/states.js";
@@ -35,6 +38,12 @@ query FairHallMore($first: Int!, $after: String, $filter: ProjectFilter) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { ${PROJECT_CARD_FIELDS} } }
   } }
+}`;
+
+/** What a card shows that events change; the rest of a card stays as loaded. */
+const ACTIVITY = `
+subscription HallActivity($fair: ID!) {
+  fairActivity(fair: $fair) { id kind project { id status bidCount } }
 }`;
 
 const FILTER_KEYS = ["q", "class", "district", "min", "max", "status", "procurement", "key"];
@@ -100,6 +109,9 @@ export default {
     activeFilters() {
       return FILTER_KEYS.some((key) => this.filters[key]);
     },
+    liveState() {
+      return connection.state;
+    },
   },
   watch: {
     filterKey() {
@@ -110,7 +122,11 @@ export default {
   },
   created() {
     document.title = t("title.hall");
+    this.seen = new Set();
     this.load();
+  },
+  unmounted() {
+    this.unsubscribe?.();
   },
   methods: {
     async load() {
@@ -140,6 +156,7 @@ export default {
         this.totalCount = connection?.totalCount ?? 0;
         Object.assign(cache, { key, data, projects: this.projects, pageInfo: this.pageInfo });
         this.loaded = true;
+        this.follow(data.fair);
       } catch (error) {
         this.error = problemText(error);
       } finally {
@@ -165,6 +182,25 @@ export default {
       } finally {
         this.loadingMore = false;
       }
+    },
+    /** Subscribes to the fair's events once its id is known (again if the fair changed). */
+    follow(fair) {
+      if (!fair || fair.id === this.followed) return;
+      this.unsubscribe?.();
+      this.followed = fair.id;
+      this.unsubscribe = subscribe(ACTIVITY, { fair: fair.id }, (data) => this.onEvent(data.fairActivity), {
+        // Events missed while the connection was down are not replayed: read the hall again.
+        onReconnect: () => this.load(),
+      });
+    },
+    onEvent(event) {
+      if (!event || this.seen.has(event.id)) return;
+      if (this.seen.size > 1000) this.seen.clear(); // ids are only to drop a repeated event
+      this.seen.add(event.id);
+      // A project is awarded once, so each AWARDED event is one more award of the fair.
+      if (event.kind === "AWARDED" && this.fair) this.fair.stats.awardedCount += 1;
+      const card = this.projects.find((p) => p.id === event.project.id);
+      if (card) Object.assign(card, event.project);
     },
     apply() {
       this.draftErrors = {};
@@ -271,6 +307,12 @@ export default {
             {{ t('hall.demand') }}
             <span class="result-count" role="status" aria-live="polite">{{ loading ? t('state.updating') : t('hall.found', { n: count(totalCount) }) }}</span>
           </h2>
+          <p class="live-line small">
+            <span class="live-state" :class="'live-' + liveState" role="status">
+              <span class="live-dot" aria-hidden="true"></span>{{ t(liveState === 'idle' ? 'live.connecting' : 'live.' + liveState) }}
+            </span>
+            <a :href="href('/board')">{{ t('board.open') }}</a>
+          </p>
           <empty-state v-if="!projects.length" :text="t('hall.noProjects')" />
           <div class="card-grid" :aria-busy="loading">
             <project-card v-for="project in projects" :key="project.id" :project="project" />

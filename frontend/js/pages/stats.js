@@ -180,6 +180,7 @@ export default {
       <header class="page-header">
         <h1>{{ t('stats.title') }}</h1>
         <p v-if="fair" class="lead">{{ fair.name }}</p>
+        <p v-if="fair"><a class="button secondary small" :href="href('/board', { edition: fair.edition })">{{ t('board.open') }}</a></p>
         <div v-if="fairs.length > 1" class="field inline-field">
           <label for="stats-fair">{{ t('results.fair') }}</label>
           <select id="stats-fair" :value="fair ? fair.edition : ''" @change="choose">
