@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from api.bidding.models import BidStatus
 from api.catalog.models import ServiceClass
 from api.projects.models import ProjectStatus
 from tests import factories
@@ -121,6 +122,55 @@ async def test_stats_count_published_projects_with_exact_sums(gql):
     assert by_district[east.name]["budget"] == "150000.00"
     assert by_district[west.name]["projectCount"] == 2
     assert by_district[west.name]["budget"] == "42345.67"
+
+
+FAIR_LIVE_FIGURES = """
+query FairLiveFigures($edition: Int!) {
+  fair(edition: $edition) {
+    stats {
+      paidAmount bidCount
+      byStatus { status projectCount }
+      byServiceClass { serviceClass awardedCount awardedAmount }
+      byDistrict { district { name } awardedCount awardedAmount }
+    }
+  }
+}
+"""
+
+
+async def test_stats_tell_what_the_board_shows_in_one_request(gql):
+    # Given a fair with a project claimed, one with a bid and a withdrawn bid, one
+    # contracted with its first tranche paid and one awarded in another class,
+    fair = await factories.fair()
+    east, west = await factories.district(), await factories.district()
+    org = await factories.organization()
+    claimed = await factories.project(fair, in_district=east, status=ProjectStatus.CLAIMED)
+    await factories.bid(claimed, org)
+    bidding = await factories.project(fair, in_district=east, status=ProjectStatus.BIDDING)
+    await factories.bid(bidding, org)
+    await factories.bid(bidding, await factories.organization(), status=BidStatus.WITHDRAWN)
+    running = await factories.project(fair, in_district=west)
+    await factories.contract(running, org, "80000.00")
+    children = await factories.project(fair, in_district=west, service_class=ServiceClass.CHILDREN)
+    await factories.award(children, org, "20000.01")
+    # when the figures a live board needs are read,
+    result = await gql(FAIR_LIVE_FIGURES, {"edition": fair.edition})
+    assert "errors" not in result, result.get("errors")
+    stats = result["data"]["fair"]["stats"]
+    # then the first tranche (50%) is paid, withdrawn bids are not counted,
+    assert stats["paidAmount"] == "40000.00"
+    assert stats["bidCount"] == 4  # two claims/bids plus the winning bids of two awards
+    statuses = {s["status"]: s["projectCount"] for s in stats["byStatus"]}
+    assert statuses == {"CLAIMED": 1, "BIDDING": 1, "IN_DELIVERY": 1, "AWARDED": 1}
+    # and the money committed is split by class and district exactly.
+    by_class = {
+        c["serviceClass"]: (c["awardedCount"], c["awardedAmount"]) for c in stats["byServiceClass"]
+    }
+    assert by_class == {"ELDERLY": (1, "80000.00"), "CHILDREN": (1, "20000.01")}
+    by_district = {
+        d["district"]["name"]: (d["awardedCount"], d["awardedAmount"]) for d in stats["byDistrict"]
+    }
+    assert by_district == {east.name: (0, "0.00"), west.name: (2, "100000.01")}
 
 
 async def test_stats_of_an_empty_fair_are_zero(gql):

@@ -9,7 +9,8 @@ import strawberry
 
 from api.fairs.models import Fair as FairRow
 from api.fairs.queries import is_open
-from api.fairs.stats import FairFigures, fair_figures
+from api.fairs.stats import FairFigures, bids_received, fair_figures, money_paid
+from api.projects.models import ProjectStatus
 from schema.catalog.types import ServiceClass
 from schema.context import Info
 from schema.loading import then
@@ -30,6 +31,8 @@ class ClassStat:
     service_class: ServiceClass = strawberry.field(description="服务类别。")
     project_count: int = strawberry.field(description="项目数。")
     budget: Decimal = strawberry.field(description="预算合计。Total budget.")
+    awarded_count: int = strawberry.field(description="其中已立项的项目数。Of them, awarded.")
+    awarded_amount: Decimal = strawberry.field(description="立项金额合计。Money committed.")
 
 
 @strawberry.type(description="某一区的项目数与预算。Projects and budget in one district.")
@@ -37,11 +40,20 @@ class DistrictStat:
     district: District = strawberry.field(description="行政区。")
     project_count: int = strawberry.field(description="项目数。")
     budget: Decimal = strawberry.field(description="预算合计。Total budget.")
+    awarded_count: int = strawberry.field(description="其中已立项的项目数。Of them, awarded.")
+    awarded_amount: Decimal = strawberry.field(description="立项金额合计。Money committed.")
+
+
+@strawberry.type(description="处于某一状态的项目数。How many projects are in one status.")
+class StatusStat:
+    status: ProjectStatus = strawberry.field(description="项目状态。Status.")
+    project_count: int = strawberry.field(description="项目数。")
 
 
 @strawberry.type(description="本届洽谈会的统计。The fair's figures.")
 class FairStats:
     figures: strawberry.Private[FairFigures]
+    fair_id: strawberry.Private[int]
 
     @strawberry.field(description="已发布项目数。Published projects.")
     def project_count(self) -> int:
@@ -59,11 +71,30 @@ class FairStats:
     def awarded_budget(self) -> Decimal:
         return self.figures.awarded.budget
 
+    @strawberry.field(description="已拨付金额合计。Money paid so far.")
+    async def paid_amount(self) -> Decimal:
+        return await money_paid(self.fair_id)
+
+    @strawberry.field(description="收到的认领与投标数（不含撤回）。Claims and bids received.")
+    async def bid_count(self) -> int:
+        return await bids_received(self.fair_id)
+
+    @strawberry.field(description="按项目状态。By project status.")
+    def by_status(self) -> list[StatusStat]:
+        counts = self.figures.by_status
+        return [StatusStat(status=s, project_count=counts[s]) for s in sorted(counts)]
+
     @strawberry.field(description="按服务类别。By service class.")
     def by_service_class(self) -> list[ClassStat]:
         return [
-            ClassStat(service_class=cls, project_count=t.count, budget=t.budget)
-            for cls, t in sorted(self.figures.by_class.items())
+            ClassStat(
+                service_class=cls,
+                project_count=share.published.count,
+                budget=share.published.budget,
+                awarded_count=share.awarded.count,
+                awarded_amount=share.awarded.budget,
+            )
+            for cls, share in sorted(self.figures.by_class.items())
         ]
 
     @strawberry.field(description="按行政区。By district.")
@@ -72,7 +103,13 @@ class FairStats:
 
         def stats(districts: list[District]) -> list[DistrictStat]:
             return [
-                DistrictStat(district=d, project_count=tallies[pk].count, budget=tallies[pk].budget)
+                DistrictStat(
+                    district=d,
+                    project_count=tallies[pk].published.count,
+                    budget=tallies[pk].published.budget,
+                    awarded_count=tallies[pk].awarded.count,
+                    awarded_amount=tallies[pk].awarded.budget,
+                )
                 for d, pk in zip(districts, sorted(tallies), strict=True)
             ]
 
@@ -112,7 +149,7 @@ class Fair(Node):
 
     @strawberry.field(description="本届统计。The fair's figures.")
     async def stats(self) -> FairStats:
-        return FairStats(figures=await fair_figures(self.row.id))
+        return FairStats(figures=await fair_figures(self.row.id), fair_id=self.row.id)
 
     @strawberry.field(description="本届的项目。The fair's projects.")
     async def projects(
