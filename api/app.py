@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
 from tortoise import connections
 
 from api import db
@@ -18,6 +21,7 @@ from api.live import runtime as live
 from api.settings import Settings, load_settings
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+log = logging.getLogger(__name__)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -27,6 +31,20 @@ async def healthz(request: Request) -> JSONResponse:
     except Exception as exc:  # any failure means "not healthy"; the reason is for operators
         return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, 503)
     return JSONResponse({"status": "ok"})
+
+
+async def database_unavailable(
+    connection: Request | WebSocket, exc: Exception
+) -> JSONResponse | None:
+    """A request whose database connection was lost before it could answer (outside a
+    GraphQL resolver, e.g. looking up the session): 503 with a GraphQL-shaped error rather
+    than a bare 500. The pool replaces the connection; the next request goes through."""
+    log.warning("database connection lost: %r", exc)
+    if isinstance(connection, WebSocket):
+        await connection.close(code=1013, reason="try again later")
+        return None
+    body = {"errors": [{"message": db.UNAVAILABLE_MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}
+    return JSONResponse(body, 503, headers={"retry-after": "1"})
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -58,6 +76,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *OCDS_ROUTES,
         Mount("/", StaticFiles(directory=FRONTEND, html=True, check_dir=False), name="frontend"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    # One handler serves requests and WebSockets, which Starlette types apart.
+    unavailable: dict[Any, Any] = dict.fromkeys(db.CONNECTION_ERRORS, database_unavailable)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=unavailable)
     app.state.settings = settings
     return app

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise, connections
+from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.executor import MigrationExecutor
 
 from api.settings import Settings
@@ -22,6 +24,33 @@ MODEL_MODULES = [
     "api.audit.models",
     "api.matching.models",
 ]
+
+
+# What a request meets when the database drops or refuses its connection (a restart, a
+# fail-over, a terminated backend): asyncpg raises these as they are, Tortoise does not
+# translate them. The request fails; the pool replaces the connection on its next use, so
+# the following requests go through again without restarting the app.
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    # SQLSTATE class 08, and a connection closed in the middle of a query
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,  # 57P: terminated, shutting down, starting up
+    asyncpg.InternalClientError,  # a connection left half-way by one of the above
+    ConnectionError,  # refused or reset while the server is down
+    DBConnectionError,
+)
+UNAVAILABLE_MESSAGE = (
+    "数据库暂时不可用，请稍后重试。The database is unavailable; try again shortly."
+)
+
+
+def connection_lost(error: BaseException | None) -> bool:
+    """Whether ``error``, or an error it was raised from, is a lost database connection."""
+    seen = 0
+    while error is not None and seen < 8:
+        if isinstance(error, CONNECTION_ERRORS):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def tortoise_config(settings: Settings) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.tools import merge_types
 
+from api.db import UNAVAILABLE_MESSAGE, connection_lost
 from api.settings import Settings, load_settings
 from schema.audit.queries import AuditQuery
 from schema.auth.mutations import AuthMutation
@@ -99,6 +100,23 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(error.original_error, QueryError | None)
 
 
+class MaskUnexpected(MaskErrors):
+    """Hides what went wrong unexpectedly; a lost database connection (a restart, a
+    fail-over) says so instead, with code UNAVAILABLE, since trying again will work."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if not connection_lost(error.original_error):
+            return super().anonymise_error(error)
+        return GraphQLError(
+            UNAVAILABLE_MESSAGE,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "UNAVAILABLE"},
+        )
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or load_settings()
     # The limit rules are built once: the validation cache keys on the rule classes, so
@@ -128,7 +146,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             ValidationCache,
             # After validation, before execution: a refused mutation runs nothing.
             *limits,
-            lambda: MaskErrors(
+            lambda: MaskUnexpected(
                 should_mask_error=should_mask, error_message="服务器内部错误。Internal error."
             ),
         ],
