@@ -13,8 +13,6 @@ from strawberry.extensions import (
     ParserCache,
     ValidationCache,
 )
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.tools import merge_types
 
 from api.db import UNAVAILABLE_MESSAGE, connection_lost
@@ -30,6 +28,7 @@ from schema.cost import cost_rule
 from schema.errors import QueryError
 from schema.fairs.mutations import FairsMutation
 from schema.fairs.queries import FairsQuery
+from schema.limits import alias_rule, depth_rule
 from schema.live.subscriptions import LiveSubscription
 from schema.node import NodeQuery
 from schema.organizations.mutations import OrganizationsMutation
@@ -122,7 +121,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     # The limit rules are built once: the validation cache keys on the rule classes, so
     # rules made afresh per request would never hit it.
     rules = [
-        depth_rule(settings.max_query_depth, None),
+        depth_rule(settings.max_query_depth),
         alias_rule(settings.max_aliases),
         cost_rule(settings.max_query_cost, settings.page_size_cap),
     ]

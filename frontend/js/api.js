@@ -2,16 +2,20 @@
 //
 // Same-origin fetches carry the HttpOnly session cookie set by `login`. Failures become
 // an ApiError with a friendly message in the page's language; raw GraphQL errors and
-// stack traces are never shown (they go to console.debug for developers).
+// stack traces are never shown (they go to console.debug for developers). A refusal the
+// server explains in words (a rate limit's 429, a query too costly) shows those words,
+// whatever the HTTP status it came with.
 import { serverText, t } from "./i18n.js";
 
 const ENDPOINT = "/graphql";
 
 export class ApiError extends Error {
-  constructor(message, code) {
+  /** `extensions`: the GraphQL error's own, e.g. `retryAfter` (seconds) when rate limited. */
+  constructor(message, code, extensions = {}) {
     super(message);
     this.name = "ApiError";
     this.code = code;
+    this.extensions = extensions;
   }
 }
 
@@ -25,6 +29,44 @@ function friendly(code) {
   const key = `code.${code}`;
   const text = t(key);
   return text === key ? t("error.generic") : text;
+}
+
+/**
+ * What to tell a person about a GraphQL error: the page's own words for a code it knows;
+ * for another code (RATE_LIMITED, QUERY_TOO_COSTLY …) the server's message, which it
+ * writes for people (Chinese, then English); without a code, graphql's own technical text
+ * is not shown.
+ */
+function errorText(error) {
+  const code = error.extensions?.code;
+  if (!code) return t("error.generic");
+  const key = `code.${code}`;
+  if (t(key) !== key) return t(key);
+  return serverText(error.message, t("error.generic"));
+}
+
+/** The body of a response as JSON; null when it is not (a proxy's error page, an interrupted answer). */
+export async function jsonBody(response) {
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+/** The GraphQL errors of a JSON body, whatever the HTTP status; null when there are none. */
+export function graphqlErrors(body) {
+  const errors = body?.errors;
+  return Array.isArray(errors) && errors.length ? errors : null;
+}
+
+/** The ApiError for an answer's GraphQL errors (the first one speaks for all). */
+export function apiError(errors) {
+  console.debug("GraphQL errors", errors);
+  const first = errors[0] ?? {};
+  const code = first.extensions?.code ?? "INTERNAL";
+  if (code === "UNAUTHENTICATED") sessionLostListeners.forEach((listener) => listener());
+  return new ApiError(errorText(first), code, first.extensions ?? {});
 }
 
 /**
@@ -43,20 +85,15 @@ export async function gql(document, variables = {}, { partial = false } = {}) {
   } catch {
     throw new ApiError(t("error.network"), "NETWORK");
   }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    // not JSON: a proxy's error page or an interrupted answer
+  const body = await jsonBody(response);
+  // Read before the status: a 429 or a 400 carries its reason as a GraphQL error.
+  const errors = graphqlErrors(body);
+  if (errors) {
+    const error = apiError(errors);
+    if (!(partial && response.ok && body.data)) throw error;
   }
   if (!response.ok || body === null) {
     throw new ApiError(t("error.server", { status: response.status }), "HTTP");
-  }
-  if (body.errors?.length) {
-    console.debug("GraphQL errors", body.errors);
-    const code = body.errors[0].extensions?.code ?? "INTERNAL";
-    if (code === "UNAUTHENTICATED") sessionLostListeners.forEach((listener) => listener());
-    if (!(partial && body.data)) throw new ApiError(friendly(code), code);
   }
   return body.data;
 }

@@ -2,7 +2,7 @@
 // `operations` (the document, the file's variable null), the `map` from part name to
 // variable path, and the file itself as part "0". Same-origin, so the session cookie goes
 // along; the browser writes the multipart Content-Type with its boundary.
-import { ApiError, userErrorText } from "./api.js";
+import { ApiError, apiError, graphqlErrors, jsonBody, userErrorText } from "./api.js";
 import { serverText, t } from "./i18n.js";
 
 const ENDPOINT = "/graphql";
@@ -18,8 +18,8 @@ export function multipartBody(document, variables, name, file) {
 
 /**
  * Runs a mutation that uploads `file` as the variable `name`; returns what `mutate` does:
- * { ok, payload, errors }. A refused request (e.g. a file too large for the server, 413)
- * becomes an ApiError with the server's own message.
+ * { ok, payload, errors }. A refused request (a file too large for the server, 413; a
+ * rate limit, 429) becomes an ApiError with the server's own message.
  */
 export async function uploadMutation(document, variables, name, file, field) {
   let response;
@@ -33,19 +33,14 @@ export async function uploadMutation(document, variables, name, file, field) {
   } catch {
     throw new ApiError(t("error.network"), "NETWORK");
   }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    // not JSON: a proxy's error page or an interrupted answer
+  const body = await jsonBody(response);
+  if (response.ok && body?.data?.[field]) return fromPayload(body.data[field]);
+  const errors = graphqlErrors(body);
+  if (response.status === 413 && errors) {
+    throw new ApiError(serverText(errors[0].message, t("upload.tooLarge")), "PAYLOAD_TOO_LARGE");
   }
-  const error = body?.errors?.[0];
-  if (!response.ok || body === null || !body.data) {
-    if (response.status === 413 && error) throw new ApiError(serverText(error.message, t("upload.tooLarge")), "PAYLOAD_TOO_LARGE");
-    if (error) console.debug("GraphQL errors", body.errors);
-    throw new ApiError(t("error.server", { status: response.status }), "HTTP");
-  }
-  return fromPayload(body.data[field]);
+  if (errors) throw apiError(errors);
+  throw new ApiError(t("error.server", { status: response.status }), "HTTP");
 }
 
 // The same shape as `mutate` gives, so forms treat both alike.
