@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.executor import MigrationExecutor
+from tortoise.models import Model
 
 from api.settings import Settings
 
@@ -51,6 +53,17 @@ def connection_lost(error: BaseException | None) -> bool:
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
+
+
+def fitting(model: type[Model], field: str, values: Iterable[str]) -> list[str]:
+    """The ``values`` short enough for the column ``model.field``, to look rows up by.
+
+    Tortoise checks a filter's values like values to store and raises on text longer than
+    the column, which would turn a too-long code in a request into a crash. Such text names
+    no row, so it is left out of the lookup; the caller's own checks report it.
+    """
+    limit = model._meta.fields_map[field].max_length  # type: ignore[attr-defined]
+    return [v for v in values if limit is None or len(v) <= limit]
 
 
 def tortoise_config(settings: Settings) -> dict[str, Any]:

@@ -30,10 +30,12 @@ def to_money(value: Any) -> Decimal:
         raise MoneyError(f"不是有效的金额：{value!r}") from exc
     if not amount.is_finite():
         raise MoneyError(f"不是有效的金额：{value!r}")
+    # The range first, by comparison (exact at any exponent, unlike abs()): quantizing an
+    # amount of more than 28 digits (1e30) raises decimal.InvalidOperation, not MoneyError.
+    if not -MAX_AMOUNT <= amount <= MAX_AMOUNT:
+        raise MoneyError("金额超出范围")
     if amount != amount.quantize(CENT):
         raise MoneyError("金额最多保留两位小数（分）")
-    if abs(amount) > MAX_AMOUNT:
-        raise MoneyError("金额超出范围")
     return amount.quantize(CENT)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -80,6 +81,32 @@ class GraphQLView(GraphQL[Context, None]):
             raise ConnectionRejectionError({"message": "登录已失效。Session expired or unknown."})
         context.account, context.token = account, token
         return None
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A JSON body (or multipart operations and map), refused unless an object or list.
+
+        Strawberry reads what it decodes as an object without looking: ``null``, a string
+        or a number would fail inside it as a 500 instead of a 400. It turns only malformed
+        JSON into a 400, not bytes that are not UTF-8 or nesting deeper than Python's stack."""
+        try:
+            parsed = super().parse_json(data)
+        except (UnicodeDecodeError, RecursionError) as exc:
+            raise HTTPException(400, "请求内容不是有效的 JSON。Unable to parse the JSON.") from exc
+        if not isinstance(parsed, dict | list):
+            raise HTTPException(400, "请求内容必须是 JSON 对象。The request must be a JSON object.")
+        return parsed
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        """An upload whose map points where the operations have nothing is the client's
+        mistake; Strawberry turns only a missing file into a 400 and the rest into a 500."""
+        try:
+            return await super().parse_multipart(request)
+        except (AttributeError, IndexError, TypeError, ValueError) as exc:
+            raise HTTPException(
+                400,
+                "上传请求的 operations 或 map 不符合 GraphQL multipart 规范。"
+                " The multipart operations or map do not fit together.",
+            ) from exc
 
     def encode_json(self, data: object) -> bytes:
         # orjson (installed with Tortoise's accelerators) writes the hall's large answers

@@ -42,6 +42,13 @@ def _parse_datetime(value: object) -> dt.datetime:
         raise StrawberryInputCoercionError(f"不是有效的 ISO 8601 时间：{value!r}") from None
     if parsed.tzinfo is None:
         raise StrawberryInputCoercionError(f"时间必须带时区偏移，例如 +08:00：{value!r}")
+    try:
+        # Stored in UTC and shown in the city's time: an instant at the calendar's edge
+        # (9999-12-31T23:59-12:00) has no UTC year and would fail there, not here.
+        parsed.astimezone(dt.UTC)
+        parsed.astimezone(city_zone())
+    except OverflowError:
+        raise StrawberryInputCoercionError(f"时间超出可表示的范围：{value!r}") from None
     return parsed
 
 

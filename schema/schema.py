@@ -31,6 +31,7 @@ from schema.fairs.queries import FairsQuery
 from schema.limits import alias_rule, depth_rule
 from schema.live.subscriptions import LiveSubscription
 from schema.node import NodeQuery
+from schema.nul_characters import RefuseNulCharacters
 from schema.organizations.mutations import OrganizationsMutation
 from schema.organizations.queries import OrganizationsQuery
 from schema.places.queries import PlacesQuery
@@ -145,6 +146,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             ValidationCache,
             # After validation, before execution: a refused mutation runs nothing.
             *limits,
+            RefuseNulCharacters,
             lambda: MaskUnexpected(
                 should_mask_error=should_mask, error_message="服务器内部错误。Internal error."
             ),

@@ -69,8 +69,12 @@ ORGANIZATION = """
 query ($id: ID!) { node(id: $id) { ... on Organization { restrictedUntil creditRecord { kind } } } }
 """
 LIFE_ACTIONS = (
-    "publishProjects", "claimProject", "awardProject", "assignSupervisors",
-    "recordPayment", "recordEvaluation",
+    "publishProjects",
+    "claimProject",
+    "awardProject",
+    "assignSupervisors",
+    "recordPayment",
+    "recordEvaluation",
 )
 
 CRITERIA = ["need", "plan", "capacity", "budget", "innovation"]

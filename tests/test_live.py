@@ -148,7 +148,9 @@ async def test_events_of_another_fair_are_not_delivered(app, gql):
 async def test_an_unknown_or_malformed_fair_is_a_clear_error(app):
     for fair in (to_global_id("Fair", 2**31 - 1), "nonsense", to_global_id("Project", 1)):
         context = Context(None, None, Settings())  # type: ignore[arg-type]
-        stream = await schema.subscribe(ACTIVITY, variable_values={"fair": fair}, context_value=context)
+        stream = await schema.subscribe(
+            ACTIVITY, variable_values={"fair": fair}, context_value=context
+        )
         result = await anext(stream)  # type: ignore[arg-type]
         assert result.errors and result.errors[0].extensions["code"] == "NOT_FOUND"
 

@@ -72,8 +72,13 @@ async def test_demo_load_creates_every_seeded_row(first_load: dict[str, int]) ->
     assert await Supervisor.filter(contact_phone__in=DEMO_PHONES).count() == demo.supervisors
     usernames = [a.username for a in DEMO_ACCOUNTS]
     assert await Account.filter(username__in=usernames).count() == len(DEMO_ACCOUNTS)
-    for table in ("organization_district", "organization_service_class", "supervisor_district",
-                  "supervisor_expertise", "match_slot"):
+    for table in (
+        "organization_district",
+        "organization_service_class",
+        "supervisor_district",
+        "supervisor_expertise",
+        "match_slot",
+    ):
         assert first_load[table] > 0, table
 
 
@@ -118,8 +123,10 @@ async def test_budgets_are_exact_and_split_exactly(first_load: dict[str, int]) -
 
 
 async def test_large_projects_need_two_social_workers(first_load: dict[str, int]) -> None:
-    large = await seeded_projects().filter(budget__gte=Decimal("100000")).values_list(
-        "min_social_workers", flat=True
+    large = (
+        await seeded_projects()
+        .filter(budget__gte=Decimal("100000"))
+        .values_list("min_social_workers", flat=True)
     )
     assert large, "the demo fair has projects of 100,000 or more"
     assert min(large) >= 2

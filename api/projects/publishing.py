@@ -22,6 +22,7 @@ from api.audit.log import record
 from api.auth.models import Account, Role
 from api.auth.permissions import require
 from api.catalog.models import CatalogItem, ServiceClass
+from api.db import fitting
 from api.errors import DomainError, ErrorCode, Problem
 from api.fairs.models import Fair
 from api.money import MoneyError, to_money
@@ -33,6 +34,8 @@ MAX_PROJECTS = 5_000
 BIG_PROJECT = Decimal("100000.00")
 BIG_PROJECT_SOCIAL_WORKERS = 2
 SERVICE_PERIOD_MONTHS = (1, 36)
+# The largest count a row can hold (32-bit columns, as GraphQL's Int).
+MAX_COUNT = 2**31 - 1
 # Publishers bound to one district; departments may publish for any district.
 LOCAL_PUBLISHERS = (PublisherKind.COMMUNITY, PublisherKind.STREET)
 # Rows per INSERT and per IN (...) list: well under both engines' limits on parameters.
@@ -179,7 +182,7 @@ async def _taken_codes(fair_id: int | None, codes: list[str]) -> set[str]:
     if fair_id is None:
         return set()
     taken: set[str] = set()
-    unique = sorted(set(codes))
+    unique = sorted(set(fitting(Project, "code", codes)))
     for chunk in _chunks(unique):
         found = await Project.filter(fair_id=fair_id, code__in=chunk).values_list("code", flat=True)
         taken.update(str(c) for c in found)
@@ -189,7 +192,7 @@ async def _taken_codes(fair_id: int | None, codes: list[str]) -> set[str]:
 async def _look_up(fair_id: int | None, drafts: Sequence[ProjectDraft]) -> Known:
     publisher_ids = {d.publisher_id for d in drafts if d.publisher_id is not None}
     district_ids = {d.district_id for d in drafts if d.district_id is not None}
-    item_codes = sorted({d.catalog_item.strip() for d in drafts})
+    item_codes = sorted(set(fitting(CatalogItem, "code", (d.catalog_item.strip() for d in drafts))))
     publishers: dict[int, tuple[PublisherKind, int]] = {}
     if publisher_ids:
         named = await Publisher.filter(id__in=publisher_ids).values_list(
@@ -281,6 +284,14 @@ class _RowCheck:
             self.invalid("minSocialWorkers", "所需社工人数不能为负数。")
         if draft.beneficiary_count is not None and draft.beneficiary_count <= 0:
             self.invalid("beneficiaryCount", "受益人数必须大于 0。")
+        self.countable("minSocialWorkers", "所需社工人数", draft.min_social_workers)
+        self.countable("beneficiaryCount", "受益人数", draft.beneficiary_count)
+
+    def countable(self, field: str, label: str, value: int | None) -> None:
+        # GraphQL's Int stops at MAX_COUNT, a spreadsheet cell does not; the column would
+        # refuse the row at insert time.
+        if value is not None and value > MAX_COUNT:
+            self.invalid(field, f"{label}过大：最多 {MAX_COUNT}。")
 
     def money(self, field: str, value: Decimal | None) -> Decimal | None:
         if value is None:

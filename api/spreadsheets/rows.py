@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from api.catalog.models import ServiceClass
+from api.db import fitting
 from api.errors import ErrorCode, Problem
 from api.places.models import District, Publisher
 from api.projects.models import Procurement, ProjectType
@@ -74,19 +75,20 @@ async def look_up_places(sheet: SheetRows) -> Places:
     publisher_names = sorted({text(c.get(BY_FIELD["publisher"].header)) for _, c in sheet.rows})
     district_names = sorted({text(c.get(BY_FIELD["district"].header)) for _, c in sheet.rows})
     publishers: dict[str, list[tuple[int, int]]] = {}
-    for chunk in _chunks(publisher_names):
+    for chunk in _chunks(publisher_names, Publisher):
         found = await Publisher.filter(name__in=chunk).values_list("id", "name", "district_id")
         for pk, name, district_id in found:
             publishers.setdefault(name, []).append((pk, district_id))
     districts: dict[str, int] = {}
-    for chunk in _chunks(district_names):
+    for chunk in _chunks(district_names, District):
         found = await District.filter(name__in=chunk).values_list("name", "id")
         districts.update({name: pk for name, pk in found})
     return Places(publishers, districts)
 
 
-def _chunks(names: list[str]) -> Iterable[list[str]]:
-    names = [n for n in names if n]
+def _chunks(names: list[str], model: type[Publisher | District]) -> Iterable[list[str]]:
+    # A name longer than the column names nothing (and Tortoise would refuse the filter).
+    names = [n for n in fitting(model, "name", names) if n]
     for start in range(0, len(names), CHUNK):
         yield names[start : start + CHUNK]
 
