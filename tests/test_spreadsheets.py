@@ -343,6 +343,21 @@ async def test_exported_projects_import_into_a_new_fair_unchanged(stage):
     assert after == before and len(after) == 3
 
 
+async def test_text_that_looks_like_a_formula_or_holds_control_characters_exports_as_text(stage):
+    # Given projects whose titles a person typed as a formula and with a control character,
+    fair = await factories.fair()
+    await factories.project(fair, title='=HYPERLINK("http://evil.example","点我")')
+    await factories.project(fair, title="社区\x07服务")
+    # when the results workbook is exported and read back,
+    book = load_workbook(io.BytesIO(_saved(await results_workbook(fair.id))))
+    titles = sorted(str(r[1]) for r in book["项目"].iter_rows(min_row=2, values_only=True))
+    cells = [c for r in book["项目"].iter_rows(min_row=2) for c in r if c.data_type == "f"]
+    # then the export works, no cell is a formula, and the titles are the typed text
+    # (the control character dropped: an .xlsx file cannot hold it).
+    assert cells == []
+    assert titles == sorted(['=HYPERLINK("http://evil.example","点我")', "社区服务"])
+
+
 async def test_the_results_workbook_has_projects_awards_and_payments(stage):
     # Given a fair with one contracted project
     fair = await factories.fair()

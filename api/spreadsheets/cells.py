@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.money import from_fen
@@ -57,11 +58,24 @@ def saved(book: Workbook) -> bytes:
 def fill(sheet: Worksheet, headers: tuple[str, ...], rows: list[list[Any]]) -> None:
     write_headers(sheet, headers)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_printable(value) for value in row])
     for column in sheet.iter_cols(min_row=2):
         for cell in column:
             if isinstance(cell.value, Decimal):
                 cell.number_format = MONEY_FORMAT
+            elif cell.data_type == "f":
+                # Text people typed is text: a title such as "=HYPERLINK(…)" must not
+                # become a live formula in an official's spreadsheet (formula injection),
+                # and it reads back as the same text on re-import.
+                cell.data_type = "s"
+
+
+def _printable(value: Any) -> Any:
+    """Text without the control characters an .xlsx file cannot hold (they would make
+    the whole export fail); other values as they are."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
 
 
 def money(value: Any) -> Decimal | None:
