@@ -38,14 +38,7 @@ from api.spreadsheets.template import template_workbook
 from api.sqlcount import count_statements
 from tests import factories
 from tests.sessions import make_account
-
-# Fields compared in a round trip: everything a list sets.
-COMPARED = (
-    "code", "title", "description", "service_class", "project_type", "procurement", "budget",
-    "min_social_workers", "service_period_months", "beneficiaries", "key_support",
-    "publisher_id", "district_id", "community", "catalog_item_id", "community_opinion",
-    "city_funding", "district_funding", "beneficiary_count", "qualifications",
-)  # fmt: skip
+from tests.spreadsheet_support import COMPARED, row, saved, xlsx
 
 
 @dataclass
@@ -67,50 +60,6 @@ async def stage(app: object) -> Stage:
         elderly=await factories.catalog_item(ServiceClass.ELDERLY),
         children=await factories.catalog_item(ServiceClass.CHILDREN),
     )
-
-
-def row(stage: Stage, **changes: Any) -> dict[str, Any]:
-    """A valid row, by header, as a person would fill the template."""
-    n = factories.next_number()
-    values: dict[str, Any] = {
-        "项目编号": f"XL{factories.RUN}-{n:06d}",
-        "项目名称": f"幸福里老年人日间照料{n}",
-        "项目简介": "为辖区独居老人提供日间照料和上门探访。",
-        "服务类别": "为老服务",
-        "项目类型": "社区公益服务",
-        "采购方式": "直接认领",
-        "预算（元）": 80000.5,
-        "最少持证社工": 1,
-        "服务周期（月）": 12,
-        "服务对象": "独居老人约 120 人",
-        "重点扶持": "否",
-        "发布单位": stage.publisher.name,
-        "实施区": stage.district.name,
-        "实施社区": "幸福里社区",
-        "目录编码": stage.elderly.code,
-        "社区/街道意见": "同意实施。",
-        "市级资金": 40000,
-        "区级资金": "40000.50",
-        "受益人数": 120,
-        "资质要求": "",
-    }
-    values.update(changes)
-    return values
-
-
-def xlsx(rows: list[dict[str, Any]]) -> bytes:
-    """The template filled with ``rows``."""
-    book = template_workbook()
-    sheet = book[SHEET]
-    for values in rows:
-        sheet.append([values.get(h) for h in HEADERS])
-    return _saved(book)
-
-
-def _saved(book: Workbook) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def csv_bytes(rows: list[dict[str, Any]], encoding: str) -> bytes:
@@ -141,7 +90,7 @@ async def written(fair: Fair) -> int:
 
 def test_template_has_the_headers_and_a_note_for_every_column():
     # When the template is built
-    book = load_workbook(io.BytesIO(_saved(template_workbook())))
+    book = load_workbook(io.BytesIO(saved(template_workbook())))
     # Then its list sheet has the Chinese headers and the notes sheet explains each one
     assert [c.value for c in book[SHEET][1]] == list(HEADERS)
     notes = {r[0]: r[2] for r in book[NOTES_SHEET].iter_rows(min_row=2, values_only=True)}
@@ -336,7 +285,7 @@ async def test_exported_projects_import_into_a_new_fair_unchanged(stage):
     # When its results workbook is exported and its project sheet imported into a new fair
     book = await results_workbook(source.id)
     target = await factories.fair()
-    await import_projects(stage.organizer, target.id, _saved(book))
+    await import_projects(stage.organizer, target.id, saved(book))
     # Then the new fair has the same projects
     before = await Project.filter(fair_id=source.id).order_by("code").values_list(*COMPARED)
     after = await Project.filter(fair_id=target.id).order_by("code").values_list(*COMPARED)
@@ -349,7 +298,7 @@ async def test_text_that_looks_like_a_formula_or_holds_control_characters_export
     await factories.project(fair, title='=HYPERLINK("http://evil.example","点我")')
     await factories.project(fair, title="社区\x07服务")
     # when the results workbook is exported and read back,
-    book = load_workbook(io.BytesIO(_saved(await results_workbook(fair.id))))
+    book = load_workbook(io.BytesIO(saved(await results_workbook(fair.id))))
     titles = sorted(str(r[1]) for r in book["项目"].iter_rows(min_row=2, values_only=True))
     cells = [c for r in book["项目"].iter_rows(min_row=2) for c in r if c.data_type == "f"]
     # then the export works, no cell is a formula, and the titles are the typed text
@@ -367,7 +316,7 @@ async def test_the_results_workbook_has_projects_awards_and_payments(stage):
     org = await factories.organization()
     await factories.contract(project, org, "80000.50")
     # When the workbook is exported
-    book = load_workbook(io.BytesIO(_saved(await results_workbook(fair.id))))
+    book = load_workbook(io.BytesIO(saved(await results_workbook(fair.id))))
     # Then it has the three sheets, money as numbers shown with two decimals
     assert book.sheetnames == ["项目", "立项结果", "拨付"]
     assert book["项目"].max_row == 3
