@@ -108,3 +108,23 @@ async def test_one_failure_less_than_the_limit_does_not_lock(client):
     client.cookies.clear()
     assert response.json()["data"]["login"]["errors"] == []
     assert (await Account.get(id=account.id)).failed_logins == 0
+
+
+async def test_a_password_hashed_with_older_parameters_is_upgraded_at_login(client):
+    # Given an account whose hash was made with argon2-cffi's heavier default parameters
+    from argon2 import PasswordHasher
+
+    from api.auth.passwords import needs_rehash, verify_password
+
+    account = await make_account(Role.ORGANIZER)
+    old = PasswordHasher().hash(PASSWORD)
+    await Account.filter(id=account.id).update(password_hash=old)
+    assert needs_rehash(old)
+    # When it logs in with its password
+    response = await post(client, LOGIN, {"username": account.username, "password": PASSWORD})
+    client.cookies.clear()
+    assert response.json()["data"]["login"]["errors"] == []
+    # Then the stored hash is made again with today's parameters and still verifies.
+    stored = (await Account.get(id=account.id)).password_hash
+    assert stored != old and not needs_rehash(stored)
+    assert verify_password(stored, PASSWORD)

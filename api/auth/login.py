@@ -9,7 +9,7 @@ from tortoise.expressions import F
 
 from api.audit.log import record
 from api.auth.models import Account
-from api.auth.passwords import hash_password, verify_password
+from api.auth.passwords import hash_password, needs_rehash, verify_password
 from api.auth.sessions import close_session, open_session
 from api.errors import DomainError, ErrorCode
 
@@ -38,10 +38,19 @@ async def login(username: str, password: str) -> tuple[Account, str]:
         if account is not None:
             await _count_failure(account, now)
         raise DomainError.one(ErrorCode.UNAUTHENTICATED, BAD_CREDENTIALS)
-    await Account.filter(id=account.id).update(failed_logins=0, locked_until=None)
+    await Account.filter(id=account.id).update(
+        failed_logins=0, locked_until=None, **await _upgraded_hash(stored, password)
+    )
     token = await open_session(account)
     await record(account, "login", [account])
     return account, token
+
+
+async def _upgraded_hash(stored: str, password: str) -> dict[str, str]:
+    """A fresh hash when the stored one was made with older parameters, else nothing."""
+    if not needs_rehash(stored):
+        return {}
+    return {"password_hash": await asyncio.to_thread(hash_password, password)}
 
 
 async def _count_failure(account: Account, now: datetime) -> None:
