@@ -29,6 +29,7 @@ from schema.errors import QueryError
 from schema.fairs.mutations import FairsMutation
 from schema.fairs.queries import FairsQuery
 from schema.limits import alias_rule, depth_rule
+from schema.live.execution import SubscriptionEventExecutor
 from schema.live.subscriptions import LiveSubscription
 from schema.node import NodeQuery
 from schema.nul_characters import RefuseNulCharacters
@@ -136,6 +137,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
+        # Subscriptions run each event with a memo of its own (schema/live/execution.py).
+        execution_context_class=SubscriptionEventExecutor,
         # Factories, so every request gets fresh extension instances. The caches come
         # after the limits: a document is parsed and validated (limits included) once,
         # and the few documents the front end sends are then served from the caches.

@@ -20,6 +20,9 @@ STREAM = "sheqia:fair-events"
 KEEP = 10_000
 # A blocking read returns at least this often, so a silently dead link is noticed.
 BLOCK_MS = 5_000
+# redis-py gives up on a reply after 5 s by default: as long as the blocking read itself,
+# so an idle stream read as a dropped link. A dead link is still noticed this late.
+READ_TIMEOUT = BLOCK_MS / 1000 + 5
 BATCH = 500
 
 
@@ -29,7 +32,7 @@ class RedisBroker(LinkedBroker):
         # Streams are server-wide, whatever the database number: the namespace keeps
         # deployments that share a Redis apart.
         self.stream = f"{STREAM}:{namespace}" if namespace else STREAM
-        self.client = redis.from_url(url, socket_connect_timeout=2)
+        self.client = redis.from_url(url, socket_connect_timeout=2, socket_timeout=READ_TIMEOUT)
         self._last_id: bytes | str | None = None
 
     async def listen(self) -> None:

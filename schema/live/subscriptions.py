@@ -34,9 +34,10 @@ class LiveSubscription:
         try:
             async for delivery in feed:
                 # Every subscriber of this worker resolves the event through the same
-                # loaders, so the project is read once per event, not once per subscriber.
+                # loaders, so the project is read once per event, not once per subscriber;
+                # those asking alike share one answer (schema/live/execution.py).
                 info.context.share_loaders(delivery.shared)
-                yield FairEvent.of(delivery.event, info.context.account)
+                yield FairEvent.of(delivery.event, info.context.account, delivery.shared)
         except SubscriberTooSlow:
             raise QueryError(
                 "订阅接收过慢，已断开，请重新订阅。Too slow to keep up; subscribe again.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
@@ -36,9 +37,14 @@ class FairEvent:
     at: datetime = strawberry.field(description="发生时间。When it was committed.")
     project_id: strawberry.Private[int]
     organization_id: strawberry.Private[int | None]
+    # What this worker's subscribers share of the event (``Delivery.shared``): its rows
+    # and the answers already executed (schema/live/execution.py).
+    shared: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
-    def of(cls, event: Event, viewer: Account | None) -> FairEvent:
+    def of(
+        cls, event: Event, viewer: Account | None, shared: dict[str, Any] | None = None
+    ) -> FairEvent:
         shown = event.organization_id if sees_organization(viewer, event) else None
         return cls(
             id=strawberry.ID(event.id),
@@ -46,6 +52,7 @@ class FairEvent:
             at=event.at,
             project_id=event.project_id,
             organization_id=shown,
+            shared=shared,
         )
 
     @strawberry.field(description="事件所涉项目（事件发生后的状态）。The project, as it now is.")
