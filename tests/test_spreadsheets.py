@@ -38,7 +38,7 @@ from api.spreadsheets.template import template_workbook
 from api.sqlcount import count_statements
 from tests import factories
 from tests.sessions import make_account
-from tests.spreadsheet_support import COMPARED, row, saved, xlsx
+from tests.spreadsheet_support import COMPARED, row, saved, xlsx, zip_bomb
 
 
 @dataclass
@@ -191,17 +191,6 @@ async def test_a_dry_run_still_reports_every_problem(stage):
     assert where(problems) == [("rows", "2", "项目名称")]
 
 
-def _zip_bomb() -> bytes:
-    """A small zip whose one member declares 4 GB unpacked (central directory patched)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"<x/>" * 100)
-    data = bytearray(out.getvalue())
-    central = data.index(b"PK\x01\x02")
-    data[central + 24 : central + 28] = struct.pack("<I", 0xFFFFFFF0)
-    return bytes(data)
-
-
 def _plain_zip() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -219,7 +208,7 @@ REFUSED_FILES = {
     "old xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, ".xls"),
     "zip, not a workbook": (_plain_zip(), "不是有效的 Excel"),
     "broken zip": (b"PK\x03\x04" + b"\x01" * 200, "不是有效的 Excel"),
-    "zip bomb": (_zip_bomb(), "过大"),
+    "zip bomb": (zip_bomb(), "过大"),
     "other text": ("姓名,电话\n张三,123\n".encode(), "表头"),
 }
 
