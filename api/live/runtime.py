@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from urllib.parse import urlsplit
 
 from api.live.brokers import Broker, open_broker
 from api.live.events import FairEvent
@@ -28,10 +29,20 @@ async def start(broker_url: str | None, database_url: str = "") -> None:
     """Start the broker. Events are about one database's fair, so workers on the same
     database share a channel and other deployments on the same broker do not."""
     global _broker
-    namespace = hashlib.sha256(database_url.encode()).hexdigest()[:12] if database_url else ""
+    namespace = _database_identity(database_url)
     broker = open_broker(broker_url, _hub.deliver, namespace)
     await broker.start()
     _broker = broker
+
+
+def _database_identity(url: str) -> str:
+    """A short name for the database itself: host, port and name, not the spelling of the
+    URL (its password, driver options or scheme alias), so every worker agrees."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    where = f"{parts.hostname}:{parts.port}{parts.path}" if parts.hostname else url
+    return hashlib.sha256(where.encode()).hexdigest()[:12]
 
 
 async def stop() -> None:
