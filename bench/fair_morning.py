@@ -55,7 +55,16 @@ from morning_checks import (
     operations,
     read_records,
 )
-from storm import BASELINE, BENCH_EDITION, PG_ADMIN, burst, clocks, http_clients, server
+from storm import (
+    BASELINE,
+    BENCH_EDITION,
+    PG_ADMIN,
+    burst,
+    clocks,
+    http_clients,
+    open_fair,
+    server,
+)
 from tortoise.transactions import in_transaction
 
 from api import db
@@ -64,7 +73,7 @@ from api.auth.models import Account, Role, Session
 from api.auth.passwords import hash_password
 from api.auth.sessions import open_session
 from api.bidding.models import Bid, BidStatus, ReviewScore
-from api.fairs.models import DEFAULT_CRITERIA, DEFAULT_EVALUATION_COMPONENTS, Fair
+from api.fairs.models import Fair
 from api.money import CENT
 from api.organizations.models import Organization
 from api.projects.models import Procurement, Project, ProjectStatus
@@ -134,15 +143,7 @@ async def prepare(args: argparse.Namespace) -> dict[str, Any]:
     others = [EDITION, BENCH_EDITION]
     city = await Fair.filter(edition__not_in=others).order_by("-opens_at").first()
     assert city is not None, "the city data set has no fair"
-    now = datetime.now(UTC)
-    fair = await Fair.create(
-        edition=EDITION,
-        name="洽谈会早晨负载测试（临时）",
-        opens_at=now - timedelta(minutes=1),
-        closes_at=now + timedelta(hours=3),
-        criteria=[dict(c) for c in DEFAULT_CRITERIA],
-        evaluation_components=[dict(c) for c in DEFAULT_EVALUATION_COMPONENTS],
-    )
+    fair = await open_fair(EDITION, "洽谈会早晨负载测试（临时）", hours=3)
     skip = {"id", "fair_id", "code", "status", "created_at", "updated_at"}
     names = [f for f in Project._meta.db_fields if f not in skip]
     sources = await Project.filter(fair_id=city.id).order_by("id")

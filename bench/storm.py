@@ -140,19 +140,24 @@ async def clean_up() -> None:
         await Account.filter(id__in=accounts).delete()
 
 
+async def open_fair(edition: int, name: str, hours: int) -> Fair:
+    """A temporary fair of a benchmark, open from a minute ago for ``hours``."""
+    now = datetime.now(UTC)
+    return await Fair.create(
+        edition=edition,
+        name=name,
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(hours=hours),
+        criteria=[dict(c) for c in DEFAULT_CRITERIA],
+        evaluation_components=[dict(c) for c in DEFAULT_EVALUATION_COMPONENTS],
+    )
+
+
 async def bench_fair(projects: int) -> list[Project]:
     """A fair open now, with copies of the city fair's first ``projects`` DIRECT projects."""
     city = await Fair.filter(edition__not=BENCH_EDITION).order_by("-opens_at").first()
     assert city is not None, "the city data set has no fair"
-    now = datetime.now(UTC)
-    fair = await Fair.create(
-        edition=BENCH_EDITION,
-        name="认领压力测试（临时）",
-        opens_at=now - timedelta(minutes=1),
-        closes_at=now + timedelta(hours=2),
-        criteria=[dict(c) for c in DEFAULT_CRITERIA],
-        evaluation_components=[dict(c) for c in DEFAULT_EVALUATION_COMPONENTS],
-    )
+    fair = await open_fair(BENCH_EDITION, "认领压力测试（临时）", hours=2)
     sources = (
         await Project.filter(
             fair_id=city.id, procurement=Procurement.DIRECT, min_social_workers__lte=MAX_NEED
