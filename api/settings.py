@@ -48,6 +48,11 @@ class Settings:
     # The OCDS ocid prefix (``ocds-`` + 6 characters). A publisher registers its own with
     # the OCDS Helpdesk; the default is a placeholder that is nobody's registered prefix.
     ocid_prefix: str = DEFAULT_OCID_PREFIX
+    # Shared answers to read requests (schema/response_cache.py). None means on, except
+    # in the test suite; the time-to-live bounds staleness from writes that send no
+    # event (the command line) and answers that depend on the clock.
+    response_cache: bool | None = None
+    response_cache_ttl: float = 10.0
 
     @property
     def production(self) -> bool:
@@ -56,6 +61,13 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def response_cached(self) -> bool:
+        """Whether read answers are shared: the test suite writes rows behind the app's
+        back (factories), so ``env="test"`` leaves the cache off unless asked for."""
+        on = self.response_cache if self.response_cache is not None else self.env != "test"
+        return on and self.response_cache_ttl > 0
 
     @property
     def rate_limited(self) -> bool:
@@ -95,4 +107,8 @@ def load_settings() -> Settings:
         ),
         rate_limit_mutations=env.get("SHEQIA_RATE_LIMIT_MUTATIONS", Settings.rate_limit_mutations),
         ocid_prefix=env.get("SHEQIA_OCID_PREFIX", "").strip() or DEFAULT_OCID_PREFIX,
+        response_cache=_switch(env.get("SHEQIA_RESPONSE_CACHE")),
+        response_cache_ttl=float(
+            env.get("SHEQIA_RESPONSE_CACHE_TTL", Settings.response_cache_ttl)
+        ),
     )

@@ -50,6 +50,7 @@ from storm import (
     ours,
     server,
     spread,
+    use_database,
     verify,
 )
 
@@ -80,7 +81,9 @@ async def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pool", type=int, default=10, help="database connections per worker")
     parser.add_argument("--runs", type=int, default=3, help="storms, each on fresh data")
+    parser.add_argument("--database", default="sheqia_bench", help="PostgreSQL bench database")
     args = parser.parse_args()
+    use_database(args.database)
     print(
         f"claim storm: {args.claims} claims over {args.projects} DIRECT projects, "
         f"{args.concurrency} in flight, {args.workers} workers × {args.pool} connections — "

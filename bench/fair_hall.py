@@ -40,7 +40,11 @@ from seeds.loader import load
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH = "postgres://postgres@127.0.0.1:5432/sheqia_bench"
+PG_DATABASE = {"name": "sheqia_bench"}  # --database
+
+
+def pg_bench_url() -> str:
+    return f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE['name']}"
 
 FAIR_HALL = """
 query FairHall($first: Int!, $filter: ProjectFilter) {
@@ -238,8 +242,9 @@ async def raw_postgres(url: str, fair_id: int, runs: int) -> list[float]:
 async def ensure_pg_database() -> None:
     conn = await asyncpg.connect(PG_ADMIN)
     try:
-        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = 'sheqia_bench'"):
-            await conn.execute("CREATE DATABASE sheqia_bench")
+        name = PG_DATABASE["name"]
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
 
@@ -274,22 +279,25 @@ async def bench_sqlite(runs: int) -> dict[str, Any]:
 
 async def bench_postgres(runs: int) -> dict[str, Any]:
     await ensure_pg_database()
-    settings = Settings(database_url=PG_BENCH, env="production")
+    settings = Settings(database_url=pg_bench_url(), env="production")
     fair_id = await prepare(settings)
     graphql = await graphql_run(settings, fair_id, runs)
-    return summary("postgres", graphql, await raw_postgres(PG_BENCH, fair_id, runs))
+    return summary("postgres", graphql, await raw_postgres(pg_bench_url(), fair_id, runs))
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--database", default="sheqia_bench", help="PostgreSQL bench database")
     args = parser.parse_args()
+    PG_DATABASE["name"] = args.database
     engines = args.engines.split(",")
     if len(engines) > 1:
         # One process per engine: Tortoise binds its models to the engine it opened first.
         for engine in engines:
-            command = [sys.executable, __file__, "--runs", str(args.runs), "--engines", engine]
+            command = [sys.executable, __file__, "--runs", str(args.runs), "--engines", engine,
+                       "--database", args.database]
             subprocess.run(command, check=True)
         return
     print(

@@ -59,11 +59,11 @@ import orjson
 import uvloop
 from storm import (
     BASELINE,
-    PG_BENCH,
     Claim,
     Run,
     bench_database,
     bench_fair,
+    bench_url,
     burst,
     claims,
     clean_up,
@@ -72,13 +72,14 @@ from storm import (
     outcome,
     server,
     spread,
+    use_database,
     verify,
 )
 from watching import Delivery, SubscriberProcesses, count_deliveries, subscriber_processes
 
 BROKERS = {
     "redis": "redis://127.0.0.1:6379/15",
-    "postgres": PG_BENCH,
+    "postgres": "",  # the bench database itself (storm.bench_url)
     "memory": "memory://",
 }
 WARM_UP = 3  # claims before each storm, on projects of their own
@@ -219,7 +220,7 @@ async def main() -> None:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
     reports = []
-    env = {"SHEQIA_BROKER_URL": BROKERS[args.broker]}
+    env = {"SHEQIA_BROKER_URL": BROKERS[args.broker] or bench_url()}
     async with bench_database(), contextlib.AsyncExitStack() as stack:
         started = [
             await stack.enter_async_context(server(1, args.pool, env)) for _ in range(args.servers)
@@ -251,7 +252,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", metavar="DIR", help="py-spy the servers while watched")
     parser.add_argument("--save", metavar="FILE", help="write the deliveries (JSON) here")
-    return parser.parse_args()
+    parser.add_argument("--database", default="sheqia_bench", help="PostgreSQL bench database")
+    args = parser.parse_args()
+    use_database(args.database)
+    return args
 
 
 def print_run(report: dict[str, Any]) -> None:

@@ -1,7 +1,7 @@
 """The claim storm's parts, shared by ``claim_storm.py`` and ``live.py``.
 
-City scale on PostgreSQL (the ``city`` data set in database ``sheqia_bench``, created and
-loaded when missing, reused when present), against real uvicorn servers on free local
+City scale on PostgreSQL (the ``city`` data set in the bench database, ``sheqia_bench``
+unless ``--database`` names another; created and loaded when missing, reused when present), against real uvicorn servers on free local
 ports, driven over HTTP by httpx.
 
 A storm gets a fair of its own (edition 9106, open now) holding copies of the city fair's
@@ -50,7 +50,7 @@ from seeds.loader import load
 
 REPO = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH = "postgres://postgres@127.0.0.1:5432/sheqia_bench"
+DATABASE = {"name": "sheqia_bench"}  # the bench database; ``use_database`` changes it
 BENCH_EDITION = 9106
 USERNAME_PREFIX = "claim-storm-"
 MAX_NEED = 2  # social workers: projects needing at most this, organizations having at least
@@ -104,17 +104,30 @@ def quantile(values: list[float], q: float) -> float:
 # --- preparing the database ------------------------------------------------------------
 
 
+def use_database(name: str) -> None:
+    """Benchmark on the database ``name`` (a bench's ``--database``)."""
+    DATABASE["name"] = name
+
+
+def bench_url() -> str:
+    return f"postgres://postgres@127.0.0.1:5432/{DATABASE['name']}"
+
+
+async def create_database(name: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
 @contextlib.asynccontextmanager
 async def bench_database() -> AsyncIterator[None]:
     """The bench database, created, migrated and loaded with the city data when needed;
     the ORM open on it for the duration."""
-    conn = await asyncpg.connect(PG_ADMIN)
-    try:
-        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = 'sheqia_bench'"):
-            await conn.execute("CREATE DATABASE sheqia_bench")
-    finally:
-        await conn.close()
-    settings = Settings(database_url=PG_BENCH, env="production")
+    await create_database(DATABASE["name"])
+    settings = Settings(database_url=bench_url(), env="production")
     await db.migrate(settings)
     await db.start(settings)
     try:
@@ -249,7 +262,7 @@ async def server(
     """uvicorn serving the app on a free port; yields its base URL and process group.
     ``env`` adds to the environment (a broker URL, say)."""
     port = free_port()
-    environment = {**os.environ, "SHEQIA_DATABASE_URL": f"{PG_BENCH}?maxsize={pool}"}
+    environment = {**os.environ, "SHEQIA_DATABASE_URL": f"{bench_url()}?maxsize={pool}"}
     environment["SHEQIA_ENV"] = "production"
     environment.update(env or {})
     # Keep-alive as long as a proxy would hold it: uvicorn's 5 s default lets the server
@@ -321,7 +334,7 @@ def clocks(groups: Mapping[str, Collection[int]]) -> dict[str, float]:
             name = owner.get(int(fields[2]))
             if name is not None:
                 used[name] += ticks
-            elif title.startswith("postgres:") and " sheqia_bench " in title:
+            elif title.startswith("postgres:") and f" {DATABASE['name']} " in title:
                 used["postgres"] += ticks
     with open("/proc/stat") as f:
         machine = [int(t) for t in f.readline().split()[1:9]]

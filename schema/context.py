@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
+from strawberry.types.graphql import OperationType
 
 from api.auth.models import Account, Role
 from api.settings import Settings
@@ -31,8 +32,18 @@ class Context:
         self.request = request
         self.response = response
         self.settings = settings
-        self.account = account
+        self._account = account
         self.token = token
+        # What the answer was allowed to depend on (schema/response_cache.py): an answer
+        # that never asked who is asking may be shared with anyone, one that asked only
+        # for the role with anyone of that role.
+        self.consulted_role = False
+        self.consulted_identity = False
+        # The operation's type once execution starts (schema/execution_start.py), and
+        # what came of it: answered without errors, changed something.
+        self.operation: OperationType | None = None
+        self.clean = False
+        self.wrote = False
         self._loaders: dict[type, DataLoader[Any, Any]] = {}
         # What a WebSocket client sent with ``connection_init`` (strawberry sets it).
         self.connection_params: dict[str, Any] = {}
@@ -50,8 +61,31 @@ class Context:
         self._loaders = shared.setdefault("loaders", {})
 
     @property
+    def account(self) -> Account | None:
+        """Who is asking (None for the public). Reading it marks the answer as this
+        viewer's own: it is never shared through the response cache."""
+        self.consulted_identity = True
+        return self._account
+
+    @account.setter
+    def account(self, value: Account | None) -> None:
+        self._account = value
+
+    @property
+    def viewer_role(self) -> str | None:
+        """The role, for the transport to choose a cache entry (marks nothing)."""
+        return self._account.role.value if self._account else None
+
+    @property
     def role(self) -> Role | None:
-        return self.account.role if self.account else None
+        """The viewer's role; an answer that reads only this is shared by the role."""
+        self.consulted_role = True
+        return self._account.role if self._account else None
+
+    def forget_consulted(self) -> None:
+        """Start execution afresh: what ran before (session look-up, limits) is not part
+        of the answer."""
+        self.consulted_role = self.consulted_identity = False
 
     def is_organizer(self) -> bool:
         return self.role is Role.ORGANIZER

@@ -20,12 +20,24 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET
 
 from api.auth.requests import session_token
 from api.auth.sessions import account_for_token
+from api.live import runtime as live
 from api.settings import Settings
 from schema.context import Context
 from schema.ratelimit import retry_after
+from schema.response_cache import (
+    PUBLIC,
+    Answer,
+    Outcome,
+    ResponseCache,
+    audience_of,
+    request_key,
+    role_audience,
+)
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -61,13 +73,69 @@ class GraphQLView(GraphQL[Context, None]):
             max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
         self.settings = settings
+        ttl = settings.response_cache_ttl
+        self.cache = ResponseCache(live.hub(), ttl) if settings.response_cached else None
+
+    async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+        """Answers a read request from the response cache when it may, else executes."""
+        if isinstance(request, WebSocket):
+            return await super().run(request)
+        live.begin_request()
+        key = await self._cache_key(request)
+        if key is None:
+            return await self._executed(request, None)
+        assert self.cache is not None
+        if (hit := self.cache.get(key, PUBLIC)) is not None:
+            return _replay(hit)
+        context = await self.get_context(request, await self.get_sub_response(request))
+        audience = role_audience(context.viewer_role)
+        if (hit := self.cache.get(key, audience)) is not None:
+            return _replay(hit)
+        own: list[Response] = []
+
+        async def compute() -> Outcome | None:
+            response = await self._executed(request, context)
+            own.append(response)
+            return _outcome(response, context)
+
+        outcome = await self.cache.answer(key, audience, compute)
+        if own:
+            return own[0]
+        assert outcome is not None and outcome.answer is not None
+        return _replay(outcome.answer)
+
+    async def _cache_key(self, request: Request) -> bytes | None:
+        """The request's cache key, or None when it cannot be a cached read."""
+        if self.cache is None:
+            return None
+        media = wants_graphql_response(request)
+        if request.method == "GET":
+            query = request.url.query
+            return request_key("GET", media, query.encode()) if query else None
+        content_type = request.headers.get("content-type", "").split(";", 1)[0].strip()
+        if request.method != "POST" or content_type.lower() != "application/json":
+            return None
+        body = await request.body()
+        if body.lstrip()[:1] == b"[":
+            return None  # a batch: each of its operations is its own answer
+        return request_key("POST", media, body)
+
+    async def _executed(self, request: Request, context: Context | None) -> Any:
+        """The request executed; a mutation that changed something tells every worker."""
+        response = await super().run(request, context=UNSET if context is None else context)
+        ran = getattr(request.state, "context", None) if context is None else context
+        if ran is not None and ran.operation is OperationType.MUTATION and ran.wrote:
+            await live.changed()
+        return response
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         token = session_token(request)
         account = await account_for_token(token)
-        return Context(request, response, self.settings, account, token if account else None)
+        context = Context(request, response, self.settings, account, token if account else None)
+        request.state.context = context
+        return context
 
     async def on_ws_connect(self, context: Context) -> None:
         """A WebSocket client may sign in with ``{"token": …}`` in ``connection_init``
@@ -114,6 +182,10 @@ class GraphQLView(GraphQL[Context, None]):
         return orjson.dumps(data)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        # One per request, also when the cache asked for it before Strawberry does.
+        existing = getattr(request.state, "sub_response", None)
+        if existing is not None:
+            return existing  # type: ignore[no-any-return]
         sub = await super().get_sub_response(request)
         request.state.sub_response = sub
         return sub
@@ -122,6 +194,9 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         data = await super().process_result(request, result)
+        context: Context = request.state.context
+        context.clean = not result.errors
+        context.wrote = context.operation is OperationType.MUTATION and _wrote(result.data)
         sub = request.state.sub_response
         if (seconds := retry_after(result.errors)) is not None:
             # Refused by a rate limit before it ran: 429 and the wait, for every client.
@@ -143,3 +218,31 @@ class GraphQLView(GraphQL[Context, None]):
         if media:
             response.headers["content-type"] = media
         return response
+
+
+def _replay(answer: Answer) -> Response:
+    return Response(answer.body, answer.status, media_type=answer.media_type)
+
+
+def _outcome(response: Any, context: Context) -> Outcome | None:
+    """What of an executed request may be kept: a clean query answered in full."""
+    if context.operation is not OperationType.QUERY or not context.clean:
+        return None
+    if type(response) is not Response or response.status_code != 200:
+        return None
+    media = response.headers.get("content-type", "application/json")
+    answer = Answer(response.status_code, media, bytes(response.body))
+    role = context.viewer_role
+    return Outcome(answer, audience_of(role, context.consulted_role, context.consulted_identity))
+
+
+def _wrote(data: dict[str, Any] | None) -> bool:
+    """Whether a mutation's answer reports a change: a payload whose ``errors`` list is
+    empty, or not asked for. A payload with errors wrote nothing (services are all or
+    nothing)."""
+    for value in (data or {}).values():
+        if isinstance(value, dict) and value.get("errors"):
+            continue
+        if value is not None:
+            return True
+    return False

@@ -26,6 +26,7 @@ from schema.catalog.queries import CatalogQuery
 from schema.contracts.mutations import ContractsMutation
 from schema.cost import cost_rule
 from schema.errors import QueryError
+from schema.execution_start import MarkExecution
 from schema.fairs.mutations import FairsMutation
 from schema.fairs.queries import FairsQuery
 from schema.limits import alias_rule, depth_rule
@@ -153,6 +154,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: MaskUnexpected(
                 should_mask_error=should_mask, error_message="服务器内部错误。Internal error."
             ),
+            MarkExecution,
         ],
     )
 

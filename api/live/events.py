@@ -27,6 +27,9 @@ class EventKind(StrEnum):
     SUPERVISOR_ASSIGNED = "SUPERVISOR_ASSIGNED"
     EVALUATED = "EVALUATED"  # an evaluation recorded (passed, or failed: terminated)
     PAID = "PAID"  # a tranche paid
+    # Anything else committed that a reader may see (publishing, settings, the pools):
+    # never shown to subscribers, it only tells every worker its cached answers are old.
+    CHANGED = "CHANGED"
 
 
 # Kinds whose organization is a bidder: bids are private until the award, so only those
@@ -61,6 +64,12 @@ class FairEvent:
             publisher_id=project.publisher_id,
             organization_id=organization_id,
         )
+
+    @classmethod
+    def changed(cls) -> FairEvent:
+        """A change outside the project workflow, about no project in particular."""
+        return cls(kind=EventKind.CHANGED, at=datetime.now(UTC), fair_id=0, project_id=0,
+                   publisher_id=0)
 
     @property
     def sealed(self) -> bool:

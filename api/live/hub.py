@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.live.events import FairEvent
+from api.live.events import EventKind, FairEvent
 
 QUEUE_CAPACITY = 1_000
 
@@ -64,11 +64,20 @@ class Feed:
 
 
 class Hub:
-    """Every open feed of this worker, by fair."""
+    """Every open feed of this worker, by fair, and the count of changes it has heard of.
+
+    ``generation`` moves on with every event delivered (or announced here): an answer
+    computed before it moved may show an older fair and is not served from a cache
+    again (schema/response_cache.py).
+    """
 
     def __init__(self, capacity: int = QUEUE_CAPACITY) -> None:
         self.capacity = capacity
         self._feeds: defaultdict[int, set[Feed]] = defaultdict(set)
+        self.generation = 0
+
+    def changed(self) -> None:
+        self.generation += 1
 
     def open(self, fair_id: int) -> Feed:
         feed = Feed(fair_id, self.capacity)
@@ -83,8 +92,11 @@ class Hub:
                 del self._feeds[feed.fair_id]
 
     def deliver(self, event: FairEvent) -> None:
+        # Before any subscriber hears of it: a client that reloads on the event must not
+        # be served the state before it.
+        self.changed()
         feeds = self._feeds.get(event.fair_id)
-        if not feeds:
+        if not feeds or event.kind is EventKind.CHANGED:
             return
         delivery = Delivery(event)
         for feed in list(feeds):

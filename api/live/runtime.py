@@ -7,6 +7,7 @@ is started and announcing does nothing.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 from urllib.parse import urlsplit
@@ -19,6 +20,9 @@ log = logging.getLogger("sheqia.live")
 
 _hub = Hub()
 _broker: Broker | None = None
+# Whether the request running in this context announced an event already (which tells
+# every worker of the change), so ``changed`` need not send another.
+_announced: contextvars.ContextVar[bool] = contextvars.ContextVar("announced", default=False)
 
 
 def hub() -> Hub:
@@ -54,7 +58,12 @@ async def stop() -> None:
 
 async def announce(*events: FairEvent) -> None:
     """Send events to every worker. The change is already committed, so a broker fault
-    is logged, never raised into the request that made it."""
+    is logged, never raised into the request that made it.
+
+    This worker counts the change at once, before the request that made it answers: its
+    client's next read must not meet this worker's cached answers from before."""
+    _hub.changed()
+    _announced.set(True)
     if _broker is None:
         return
     for event in events:
@@ -62,3 +71,17 @@ async def announce(*events: FairEvent) -> None:
             await _broker.publish(event)
         except Exception:  # the broker's own reconnection deals with the cause
             log.exception("could not publish %s of project %s", event.kind, event.project_id)
+
+
+def begin_request() -> None:
+    """Mark the start of a request that may change the fair (see ``changed``)."""
+    _announced.set(False)
+
+
+async def changed() -> None:
+    """A request committed a change that no event describes (publishing, settings, the
+    pools): every worker's cached answers are old. Nothing more when the request has
+    announced an event already."""
+    if _announced.get():
+        return
+    await announce(FairEvent.changed())
