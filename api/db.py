@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.executor import MigrationExecutor
 from tortoise.models import Model
@@ -66,10 +67,30 @@ def fitting(model: type[Model], field: str, values: Iterable[str]) -> list[str]:
     return [v for v in values if limit is None or len(v) <= limit]
 
 
+async def keep_session(connection: asyncpg.Connection) -> None:
+    """Hand a pooled connection back as it is.
+
+    asyncpg's default reset (``RESET ALL; CLOSE ALL; UNLISTEN *; SELECT
+    pg_advisory_unlock_all()``) is a round trip on every release, that is after nearly
+    every statement, for session state this application never sets on a pooled
+    connection: no ``SET``, cursors, ``LISTEN`` (the broker has its own connection) or
+    advisory locks. An open transaction is still rolled back by the pool itself.
+    """
+
+
+def connection_config(url: str) -> str | dict[str, Any]:
+    """The ORM's connection: the URL as it is, except PostgreSQL's pool without resets."""
+    if not url.startswith("postgres"):
+        return url
+    config = expand_db_url(url)
+    config["credentials"]["reset"] = keep_session
+    return config
+
+
 def tortoise_config(settings: Settings) -> dict[str, Any]:
     """The Tortoise configuration for ``settings``: one app, migrations checked in."""
     return {
-        "connections": {"default": settings.database_url},
+        "connections": {"default": connection_config(settings.database_url)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from tortoise.expressions import RawSQL
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -23,17 +24,33 @@ class Page(Generic[M]):
     has_next: bool
     has_previous: bool
     query: QuerySet[M]
+    known_total: int | None = None
 
     async def total(self) -> int:
+        if self.known_total is not None:
+            return self.known_total
         return await self.query.count()
 
 
-async def keyset_page(query: QuerySet[M], first: int, after: int | None) -> Page[M]:
-    """The ``first`` rows of ``query`` whose key is greater than ``after``."""
+async def keyset_page(
+    query: QuerySet[M], first: int, after: int | None, with_total: bool = False
+) -> Page[M]:
+    """The ``first`` rows of ``query`` whose key is greater than ``after``.
+
+    ``with_total``: a first page also counts every matching row in the same statement
+    (a window over the whole result, taken before the limit), sparing the count its own
+    round trip. Later pages see only the rows after the cursor, so they count apart."""
     if after is not None:
         # A key beyond what the column can hold comes after every row; PostgreSQL would
         # refuse it as a query argument instead of finding nothing.
         after = min(after, query.model._meta.pk.constraints.get("le", after))
     page_query = query.filter(id__gt=after) if after is not None else query
+    # A window counts rows before DISTINCT would fold them: such queries count apart.
+    counted = with_total and after is None and not query._distinct
+    if counted:
+        page_query = page_query.annotate(page_total=RawSQL("COUNT(*) OVER ()"))
     rows = await page_query.order_by("id").limit(first + 1)
-    return Page(rows[:first], len(rows) > first, after is not None, query)
+    page = Page(rows[:first], len(rows) > first, after is not None, query)
+    if counted:
+        page.known_total = rows[0].page_total if rows else 0  # type: ignore[attr-defined]
+    return page

@@ -14,6 +14,7 @@ from tortoise.queryset import QuerySet
 
 from api.pagination import Page, keyset_page
 from schema.relay import PageInfo, page_size, parse_cursor, to_cursor
+from schema.selection import asks_for
 
 T = TypeVar("T")
 
@@ -35,9 +36,13 @@ class Connection(Generic[T]):
         return await self.count()
 
 
-async def fetch_page(query: QuerySet[Any], first: int | None, after: str | None) -> Page[Any]:
-    """Check ``first`` and ``after`` as the contract asks, then read the page."""
-    return await keyset_page(query, page_size(first), parse_cursor(after))
+async def fetch_page(
+    query: QuerySet[Any], first: int | None, after: str | None, info: Any = None
+) -> Page[Any]:
+    """Check ``first`` and ``after`` as the contract asks, then read the page (with its
+    total in the same statement when ``info`` shows the query asks for it)."""
+    with_total = info is not None and asks_for(info, "totalCount")
+    return await keyset_page(query, page_size(first), parse_cursor(after), with_total)
 
 
 def connection(page: Page[Any], to_node: Callable[[Any], T]) -> Connection[T]:

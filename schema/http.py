@@ -28,6 +28,7 @@ from api.auth.sessions import account_for_token
 from api.live import runtime as live
 from api.settings import Settings
 from schema.context import Context
+from schema.live.frames import LiveTransportHandler, encode_message
 from schema.ratelimit import retry_after
 from schema.response_cache import (
     PUBLIC,
@@ -56,13 +57,14 @@ class TextFrames(ASGIWebSocketAdapter):
 
     async def send_json(self, message: Any) -> None:
         try:
-            await self.ws.send_text(orjson.dumps(message).decode())
+            await self.ws.send_text(encode_message(message))
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
 
 
 class GraphQLView(GraphQL[Context, None]):
     websocket_adapter_class = TextFrames  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = LiveTransportHandler
 
     def __init__(self, schema: Any, settings: Settings) -> None:
         super().__init__(

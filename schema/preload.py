@@ -1,20 +1,27 @@
-"""Preloading what the rows of a page will be asked for, a batch per field.
+"""Preloading what the rows of a page will be asked for, in the page's own statement.
 
-A connection resolver calls these after reading its page: each selected relation is
-loaded for every row at once into this request's dataloaders, so the per-row field
-resolvers answer from the cache without awaiting (see ``schema.loading.now_or_later``).
-The statements sent are the ones the dataloaders would send anyway; only the waiting
-per row goes away.
+A connection resolver shapes its query with ``shape_*`` before reading the page: each
+selected relation that is one value per row (a project's publisher and bid count, an
+organization's districts and fields) rides along in the same statement, and the total
+comes from a window over it. After reading, ``*_page`` primes this request's
+dataloaders from the rows, so the per-row field resolvers answer from the cache without
+awaiting (see ``schema.loading.now_or_later``). Recommendations take one more statement
+for the whole page, their organizations included; districts come from the worker's
+directory (api/places/directory.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable
 from typing import Any
 
-from api.places.models import District
+from tortoise.queryset import QuerySet
+
+from api.catalog.models import ServiceClass
+from api.child_lists import child_list, read_list
+from api.matching.search import matches_for
+from api.places.directory import districts
 from api.projects.models import Project
+from api.projects.queries import with_bid_counts
 from schema.context import Context, Info
 from schema.organizations.loaders import (
     DistrictIdsByOrganizationLoader,
@@ -36,13 +43,20 @@ NEEDS_DISTRICTS = {"district", "publisher", "matchingOrganizations"}
 
 
 async def _all_districts(context: Context) -> None:
-    # The district table is a dozen rows: one read primes every district a page can name.
     loader = context.loader(DistrictByIdLoader)
-    loader.prime_many({d.id: d for d in await District.all()})
+    loader.prime_many(await districts())
 
 
-async def _nothing() -> None:
-    return None
+# --- projects --------------------------------------------------------------------------
+
+
+def shape_projects(info: Info, query: QuerySet[Project]) -> QuerySet[Project]:
+    wanted = node_fields(info)
+    if "publisher" in wanted:
+        query = query.select_related("publisher")
+    if "bidCount" in wanted:
+        query = with_bid_counts(query)
+    return query
 
 
 async def projects_page(info: Info, rows: list[Project]) -> None:
@@ -50,14 +64,13 @@ async def projects_page(info: Info, rows: list[Project]) -> None:
     if not rows or not wanted:
         return
     ctx = info.context
-    steps: list[Awaitable[Any]] = [_nothing()]
     if "publisher" in wanted:
-        steps.append(ctx.loader(PublisherByIdLoader).load_many([r.publisher_id for r in rows]))
+        ctx.loader(PublisherByIdLoader).prime_many({r.publisher_id: r.publisher for r in rows})
     if "bidCount" in wanted:
-        steps.append(ctx.loader(BidCountByProjectLoader).load_many([r.id for r in rows]))
+        counts = {r.id: r.active_bids for r in rows}  # type: ignore[attr-defined]
+        ctx.loader(BidCountByProjectLoader).prime_many(counts)
     if NEEDS_DISTRICTS & wanted.keys():
-        steps.append(_all_districts(ctx))
-    await asyncio.gather(*steps)
+        await _all_districts(ctx)
     for field in wanted.get("matchingOrganizations", []):
         await _matches(ctx, rows, field)
 
@@ -69,31 +82,74 @@ async def _matches(ctx: Context, rows: list[Project], field: Any) -> None:
         return  # the field's own resolver reports the bad argument
     if not 1 <= k <= MAX_MATCHES:
         return
-    districts = ctx.loader(DistrictByIdLoader)
-    keys = [(project_need(r, await districts.load(r.district_id)), k) for r in rows]
-    found = await ctx.loader(OrganizationMatchesByProjectLoader).load_many(keys)
-    if sub_fields([field], "organization"):
-        org_ids = sorted({m.organization_id for matches in found for m in matches})
-        await ctx.loader(OrganizationByIdLoader).load_many(org_ids)
+    loader = ctx.loader(OrganizationMatchesByProjectLoader)
+    names = ctx.loader(DistrictByIdLoader)
+    needs = [project_need(r, await names.load(r.district_id)) for r in rows]
+    with_rows = bool(sub_fields([field], "organization"))
+    found = await matches_for(needs, k, with_rows)
+    loader.prime_many({(n, k): found.by_project[n.project_id] for n in needs})
+    ctx.loader(OrganizationByIdLoader).prime_many(found.organizations)
 
 
-async def organizations_page(info: Info, ids: list[int]) -> None:
+# --- the pools -------------------------------------------------------------------------
+
+
+def shape_organizations(info: Info, query: QuerySet[Any]) -> QuerySet[Any]:
     wanted = node_fields(info)
-    ctx = info.context
-    steps: list[Awaitable[Any]] = [_nothing()]
     if "serviceClasses" in wanted:
-        steps.append(ctx.loader(ServiceClassesByOrganizationLoader).load_many(ids))
+        query = query.annotate(
+            class_list=child_list(
+                "organization_service_class", "service_class", "organization_id",
+                "organization", "id",
+            )
+        )  # fmt: skip
     if "districts" in wanted:
-        steps += [ctx.loader(DistrictIdsByOrganizationLoader).load_many(ids), _all_districts(ctx)]
-    await asyncio.gather(*steps)
+        query = query.annotate(
+            district_list=child_list(
+                "organization_district", "district_id", "organization_id",
+                "organization", "district_id",
+            )
+        )  # fmt: skip
+    return query
 
 
-async def supervisors_page(info: Info, ids: list[int]) -> None:
+async def organizations_page(info: Info, rows: list[Any]) -> None:
     wanted = node_fields(info)
     ctx = info.context
-    steps: list[Awaitable[Any]] = [_nothing()]
-    if "expertise" in wanted:
-        steps.append(ctx.loader(ExpertiseBySupervisorLoader).load_many(ids))
+    if "serviceClasses" in wanted:
+        classes = {r.id: [ServiceClass(c) for c in read_list(r.class_list)] for r in rows}
+        ctx.loader(ServiceClassesByOrganizationLoader).prime_many(classes)
     if "districts" in wanted:
-        steps += [ctx.loader(DistrictIdsBySupervisorLoader).load_many(ids), _all_districts(ctx)]
-    await asyncio.gather(*steps)
+        ids = {r.id: read_list(r.district_list) for r in rows}
+        ctx.loader(DistrictIdsByOrganizationLoader).prime_many(ids)
+        await _all_districts(ctx)
+
+
+def shape_supervisors(info: Info, query: QuerySet[Any]) -> QuerySet[Any]:
+    wanted = node_fields(info)
+    if "expertise" in wanted:
+        query = query.annotate(
+            expertise_list=child_list(
+                "supervisor_expertise", "service_class", "supervisor_id", "supervisor", "id"
+            )
+        )
+    if "districts" in wanted:
+        query = query.annotate(
+            district_list=child_list(
+                "supervisor_district", "district_id", "supervisor_id", "supervisor",
+                "district_id",
+            )
+        )  # fmt: skip
+    return query
+
+
+async def supervisors_page(info: Info, rows: list[Any]) -> None:
+    wanted = node_fields(info)
+    ctx = info.context
+    if "expertise" in wanted:
+        fields = {r.id: [ServiceClass(c) for c in read_list(r.expertise_list)] for r in rows}
+        ctx.loader(ExpertiseBySupervisorLoader).prime_many(fields)
+    if "districts" in wanted:
+        ids = {r.id: read_list(r.district_list) for r in rows}
+        ctx.loader(DistrictIdsBySupervisorLoader).prime_many(ids)
+        await _all_districts(ctx)

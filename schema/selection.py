@@ -22,6 +22,11 @@ def children(field: SelectedField, name: str) -> list[SelectedField]:
     return [f for f in _fields(field.selections) if f.name == name]
 
 
+def asks_for(info: Any, name: str) -> bool:
+    """Whether the field being resolved selects ``name`` directly under it."""
+    return any(children(root, name) for root in info.selected_fields)
+
+
 def node_fields(info: Any) -> dict[str, list[SelectedField]]:
     """The fields selected on ``edges { node { … } }`` of the connection being resolved."""
     out: dict[str, list[SelectedField]] = {}

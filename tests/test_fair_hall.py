@@ -14,6 +14,7 @@ import pytest
 import pytest_asyncio
 
 from api.catalog.models import ServiceClass
+from api.places.directory import districts
 from api.projects.models import Procurement, ProjectStatus
 from api.sqlcount import count_statements
 from schema.relay import to_global_id
@@ -36,7 +37,10 @@ query FairHall($first: Int!, $filter: ProjectFilter) {
 PROJECTS = 60
 ORGANIZATIONS = 40
 SUPERVISORS = 10
-STATEMENT_LIMIT = 20
+# The fair, its totals, the page of projects (publishers, bid counts and the total in
+# the same statement), the page's recommendations with their organizations, the
+# organizations and the supervisors (each with their lists and total).
+STATEMENT_LIMIT = 6
 
 CLASSES = list(ServiceClass)
 STATUSES = [ProjectStatus.PUBLISHED, ProjectStatus.BIDDING, ProjectStatus.CLAIMED]
@@ -53,8 +57,8 @@ async def hall(app: object) -> Hall:
     """One open fair: 60 projects over every class and four districts, 40 organizations
     of various classes and districts (indexed for matching), 10 supervisors."""
     fair = await factories.fair()
-    districts = [await factories.district() for _ in range(4)]
-    publishers = [await factories.publisher(d) for d in districts]
+    districts_made = [await factories.district() for _ in range(4)]
+    publishers = [await factories.publisher(d) for d in districts_made]
     items = {c: await factories.catalog_item(c) for c in CLASSES}
     for i in range(PROJECTS):
         cls = CLASSES[i % len(CLASSES)]
@@ -63,7 +67,7 @@ async def hall(app: object) -> Hall:
             title=f"大厅项目{i}：{cls.value}",
             service_class=cls,
             by_publisher=publishers[i % len(publishers)],
-            in_district=districts[i % len(districts)],
+            in_district=districts_made[i % len(districts_made)],
             item=items[cls],
             budget=f"{50_000 + 1_000 * i}.50",
             status=STATUSES[i % len(STATUSES)],
@@ -75,7 +79,7 @@ async def hall(app: object) -> Hall:
     for i in range(ORGANIZATIONS):
         org = await factories.organization(
             service_classes=(CLASSES[i % len(CLASSES)], CLASSES[(i + 1) % len(CLASSES)]),
-            districts=tuple(districts[j % len(districts)] for j in range(i, i + 1 + i % 3)),
+            districts=tuple(districts_made[j % len(districts_made)] for j in range(i, i + 1 + i % 3)),
             social_workers=i % 8,
             grade=["3A", "4A", "5A", None][i % 4],
             index=False,
@@ -85,10 +89,12 @@ async def hall(app: object) -> Hall:
     for i in range(SUPERVISORS):
         await factories.supervisor(
             expertise=(CLASSES[i % len(CLASSES)],),
-            districts=(districts[i % len(districts)],),
+            districts=(districts_made[i % len(districts_made)],),
             load=5 if i % 4 == 0 else i % 3,
             max_load=5,
         )
+    # The worker's district directory learns of the new districts once, here.
+    await districts([d.id for d in districts_made])
     return Hall(fair_id=to_global_id("Fair", fair.id), edition=fair.edition)
 
 
@@ -135,7 +141,7 @@ async def test_fair_hall_statement_count_does_not_grow_with_the_page(gql, hall):
     print(f"fair hall: {small} statements for first: 5, {large} for first: 50")
     # then it takes exactly as many statements, and few of them.
     assert large == small
-    assert small < STATEMENT_LIMIT
+    assert small <= STATEMENT_LIMIT
 
 
 @pytest.mark.parametrize("first", [20, 100])

@@ -157,8 +157,10 @@ async def test_identical_reads_at_once_are_computed_once(cached: Any) -> None:
     for _ in range(3):
         await factories.project(fair)
     variables = {"fair": to_global_id("Fair", fair.id)}
+    other = {"fair": to_global_id("Fair", (await factories.fair()).id)}
+    await cached(FAIR_PROJECTS, {"fair": to_global_id("Fair", (await factories.fair()).id)})
     with count_statements() as alone:
-        await cached(FAIR_PROJECTS, {"fair": to_global_id("Fair", (await factories.fair()).id)})
+        await cached(FAIR_PROJECTS, other)
     # When ten visitors ask for it at the same moment
     with count_statements() as statements:
         answers = await asyncio.gather(*(cached(FAIR_PROJECTS, variables) for _ in range(10)))

@@ -15,6 +15,7 @@ from tortoise import connections
 
 from api.catalog.models import ServiceClass
 from api.matching.scoring import OrganizationFacts, fit, reasons
+from api.organizations.models import Organization
 
 COLUMNS = (
     "organization_id, district_id, quality, social_workers, grade,"
@@ -40,20 +41,49 @@ class OrganizationMatch:
     reasons: list[str]
 
 
+@dataclass
+class Matches:
+    """The best organizations of each project, and (when asked for) their rows."""
+
+    by_project: dict[int, list[OrganizationMatch]]
+    organizations: dict[int, Organization]
+
+
 async def organizations_for(needs: list[ProjectNeed], k: int) -> dict[int, list[OrganizationMatch]]:
     """The ``k`` best eligible organizations for each project, best first."""
+    return (await matches_for(needs, k)).by_project
+
+
+async def matches_for(needs: list[ProjectNeed], k: int, with_rows: bool = False) -> Matches:
+    """``organizations_for``, and with ``with_rows`` the organizations' rows read in the
+    same statement (a page showing the matches needs their names)."""
     if not needs or k <= 0:
-        return {}
+        return Matches({}, {})
     conn = connections.get("default")
     if conn.capabilities.dialect == "postgres":
-        rows = await conn.execute_query_dict(LATERAL_STATEMENT, _lateral_params(needs, k))
+        sql, params = LATERAL_STATEMENT, _lateral_params(needs, k)
     else:
         sql, params = _statement(needs, k, conn.capabilities.dialect)
-        rows = await conn.execute_query_dict(sql, params)
+    rows = await conn.execute_query_dict(_with_organizations(sql) if with_rows else sql, params)
     by_project: dict[int, list[dict[str, Any]]] = {n.project_id: [] for n in needs}
     for row in rows:
         by_project[row["pid"]].append(row)
-    return {n.project_id: _merge(n, by_project[n.project_id], k) for n in needs}
+    found = {n.project_id: _merge(n, by_project[n.project_id], k) for n in needs}
+    return Matches(found, _organizations(rows) if with_rows else {})
+
+
+def _with_organizations(sql: str) -> str:
+    columns = ", ".join(f'o."{c}" AS "o_{c}"' for c in Organization._meta.db_fields)
+    return f"SELECT x.*, {columns} FROM ({sql}) x JOIN organization o ON o.id = x.organization_id"
+
+
+def _organizations(rows: list[dict[str, Any]]) -> dict[int, Organization]:
+    found: dict[int, Organization] = {}
+    for row in rows:
+        if row["organization_id"] not in found:
+            values = {c: row[f"o_{c}"] for c in Organization._meta.db_fields}
+            found[row["organization_id"]] = Organization._init_from_db(**values)
+    return found
 
 
 # PostgreSQL: one fixed text for any page, so the server plans it once per connection;

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tortoise.expressions import RawSQL
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
@@ -68,6 +69,17 @@ def _filter_terms(qs: QuerySet[Project], q: ProjectQuery) -> QuerySet[Project]:
 
         qs = qs.filter(Q(title__icontains=q.search) | Q(description__icontains=q.search))
     return qs
+
+
+ACTIVE_BIDS = (
+    '(SELECT COUNT(*) FROM "bid" "b" WHERE "b"."project_id" = "project"."id"'
+    f" AND \"b\".\"status\" <> '{BidStatus.WITHDRAWN.value}')"
+)
+
+
+def with_bid_counts(qs: QuerySet[Project]) -> QuerySet[Project]:
+    """Each project with its active bid count (``active_bids``) in the same statement."""
+    return qs.annotate(active_bids=RawSQL(ACTIVE_BIDS))
 
 
 async def bid_counts(project_ids: Iterable[int]) -> dict[int, int]:

@@ -37,7 +37,7 @@ class OrganizationsQuery:
         after: str | None = None,
         filter: OrganizationFilter | None = None,
     ) -> OrganizationConnection:
-        query = organization_queryset(organization_query(filter))
-        page = await fetch_page(query, first, after)
-        await preload.organizations_page(info, [r.id for r in page.rows])
+        query = preload.shape_organizations(info, organization_queryset(organization_query(filter)))
+        page = await fetch_page(query, first, after, info)
+        await preload.organizations_page(info, page.rows)
         return connection(page, Organization.from_row)

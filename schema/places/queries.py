@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.places.models import District as DistrictRow
+from api.places.directory import all_districts
 from api.places.models import Publisher as PublisherRow
 from schema.places.types import District, Publisher
 from schema.relay import pk_of
@@ -14,7 +14,7 @@ from schema.relay import pk_of
 class PlacesQuery:
     @strawberry.field(description="全市各区。Every district of the city.")
     async def districts(self) -> list[District]:
-        return [District.from_row(r) for r in await DistrictRow.all()]
+        return [District.from_row(r) for r in await all_districts()]
 
     @strawberry.field(description="发布单位，可按区筛选。Publishers, optionally in one district.")
     async def publishers(self, district: strawberry.ID | None = None) -> list[Publisher]:

@@ -44,8 +44,8 @@ async def project_connection(
     filter: ProjectFilter | None,
     fair_id: int | None = None,
 ) -> ProjectConnection:
-    query = project_queryset(project_query(info, filter, fair_id))
-    page = await fetch_page(query, first, after)
+    query = preload.shape_projects(info, project_queryset(project_query(info, filter, fair_id)))
+    page = await fetch_page(query, first, after, info)
     await preload.projects_page(info, page.rows)
     return connection(page, Project.from_row)
 

@@ -37,7 +37,7 @@ class SupervisorsQuery:
         after: str | None = None,
         filter: SupervisorFilter | None = None,
     ) -> SupervisorConnection:
-        query = supervisor_queryset(supervisor_query(filter))
-        page = await fetch_page(query, first, after)
-        await preload.supervisors_page(info, [r.id for r in page.rows])
+        query = preload.shape_supervisors(info, supervisor_queryset(supervisor_query(filter)))
+        page = await fetch_page(query, first, after, info)
+        await preload.supervisors_page(info, page.rows)
         return connection(page, Supervisor.from_row)
