@@ -193,3 +193,23 @@ def test_missing_sqlite_directory_is_a_message(
     result = run("migrate")
     assert result.exit_code == 1
     assert "does not exist" in result.stderr
+
+
+@pytest.mark.parametrize(("flags", "deflate"), [((), False), (("--ws-compression",), True)])
+def test_serve_leaves_websocket_compression_off_unless_asked(
+    database: Path, monkeypatch: pytest.MonkeyPatch, flags: tuple[str, ...], deflate: bool
+) -> None:
+    # Given serve with its database work and the server itself stood in for
+    import uvicorn
+    from click.testing import CliRunner
+
+    from api.cli import serving
+
+    started: dict[str, Any] = {}
+    monkeypatch.setattr(serving, "run", lambda settings, work: [])
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: started.update(kwargs))
+    # When it is started with or without --ws-compression
+    result = CliRunner().invoke(serving.serve, list(flags))
+    # Then the server compresses WebSocket messages only when asked to
+    assert result.exit_code == 0, result.output
+    assert started["ws_per_message_deflate"] is deflate

@@ -31,9 +31,10 @@ async def account_for_token(token: str | None) -> Account | None:
     """The active account of an unexpired session, or None."""
     if not token or len(token) > 128:
         return None
+    # One statement: the account is joined, not fetched after the session.
     session = (
         await Session.filter(token_hash=token_hash(token), expires_at__gt=datetime.now(UTC))
-        .prefetch_related("account")
+        .select_related("account")
         .first()
     )
     if session is None or not session.account.is_active:

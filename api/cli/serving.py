@@ -26,7 +26,13 @@ from seeds import DEMO_ACCOUNTS, DemoAccount
     help="Worker processes (PostgreSQL only when more than one).",
 )
 @click.option("--demo", is_flag=True, help="Load the demo fair if the database has no fair yet.")
-def serve(host: str, port: int, workers: int, demo: bool) -> None:
+@click.option(
+    "--ws-compression/--no-ws-compression",
+    default=False,
+    show_default=True,
+    help="Per-message deflate on WebSockets (live events): off saves CPU per delivery.",
+)
+def serve(host: str, port: int, workers: int, demo: bool, ws_compression: bool) -> None:
     """Migrate the database, then serve the API and the front end."""
     settings = load_settings()
     if workers > 1 and settings.is_sqlite:
@@ -61,8 +67,8 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         # (trusted from the addresses in FORWARDED_ALLOW_IPS, default 127.0.0.1).
         proxy_headers=True,
         # Event messages are a few hundred bytes: compressing them saves little and cost a
-        # fifth of a worker's CPU per delivered event (bench/live.py).
-        ws_per_message_deflate=False,
+        # fifth of a worker's CPU per delivered event (bench/live.py), so off by default.
+        ws_per_message_deflate=ws_compression,
         # On a restart, open WebSockets are closed (clients reconnect) instead of waited for.
         timeout_graceful_shutdown=10,
     )
