@@ -118,8 +118,11 @@ class GraphQLView(GraphQL[Context, None]):
         if request.method != "POST" or content_type.lower() != "application/json":
             return None
         body = await request.body()
-        if body.lstrip()[:1] == b"[":
-            return None  # a batch: each of its operations is its own answer
+        if body.lstrip()[:1] == b"[" or b"mutation" in body:
+            # A batch (each operation its own answer), or a mutation: never kept, so not
+            # worth a look-up or a wait behind an identical request. A query that only
+            # mentions the word is merely not cached.
+            return None
         return request_key("POST", media, body)
 
     async def _executed(self, request: Request, context: Context | None) -> Any:

@@ -403,3 +403,39 @@ async def test_serve_with_two_workers_on_postgresql_serves_subscriptions_from_bo
         await hall.http.aclose()
     finally:
         server.stop()
+
+
+# What the hall and a project page show an anonymous visitor: served from the response
+# cache of each worker (schema/response_cache.py) whenever nothing has changed.
+PROJECT_PAGE = "query Page($id: ID!) { project(id: $id) { id status bidCount } }"
+HALL_FIGURES = "{ fair { stats { bidCount } } }"
+
+
+@postgres
+async def test_no_worker_shows_the_state_before_a_claim_once_its_event_is_delivered(
+    pair, halls
+):
+    through_a, through_b = halls
+    watcher = await LiveConnection.open(pair.a.ws)
+    on_a = await watcher.subscribe(ACTIVITY, {"fair": through_a.fair})
+    await Probe(through_a, await through_a.take()).until_heard(on_a)
+    for _ in range(5):
+        # Given a project's page and the hall's figures read (and kept) on both servers,
+        project = await through_b.take()
+        for hall in (through_a, through_b):
+            page = await hall.http.gql(PROJECT_PAGE, {"id": project.id})
+            assert page["project"]["status"] == "PUBLISHED"
+        before = (await through_a.http.gql(HALL_FIGURES))["fair"]["stats"]["bidCount"]
+        await through_b.http.gql(HALL_FIGURES)
+        # when the project is claimed through B and the claim's answer is back,
+        await through_b.claim(project)
+        # then B shows the claim at once,
+        page = await through_b.http.gql(PROJECT_PAGE, {"id": project.id})
+        assert (page["project"]["status"], page["project"]["bidCount"]) == ("CLAIMED", 1)
+        assert (await through_b.http.gql(HALL_FIGURES))["fair"]["stats"]["bidCount"] > before
+        # and A as soon as its subscriber has heard of it.
+        await events_of(on_a, [project.id], 1)
+        page = await through_a.http.gql(PROJECT_PAGE, {"id": project.id})
+        assert (page["project"]["status"], page["project"]["bidCount"]) == ("CLAIMED", 1)
+        assert (await through_a.http.gql(HALL_FIGURES))["fair"]["stats"]["bidCount"] > before
+    await watcher.close()
