@@ -34,18 +34,19 @@ row until the bid is in, so nobody awards or withdraws it half-way. The unique k
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from api.audit.log import record
 from api.auth.models import Account, Role
 from api.auth.permissions import require
 from api.bidding.models import Bid, BidStatus
+from api.compiled_reads import attach, columns, fetch_rows, model_of
 from api.errors import DomainError, ErrorCode, Problem
 from api.fairs.models import Fair
 from api.fairs.queries import is_open
@@ -149,20 +150,27 @@ async def _project_and_own_bid(
 ) -> tuple[Project, bool] | None:
     """The project with its fair, and whether the organization holds an active bid on it.
 
-    One statement: most claims in a storm end at the gates, after this look-up alone.
+    One statement, written once (api/compiled_reads.py): most claims in a storm end at the
+    gates, after this look-up alone.
     """
     if project_id is None:
         return None
-    own = Bid.filter(project_id=project_id, organization_id=organization_id, active=1)
-    project = (
-        await Project.filter(id=project_id)
-        .select_related("fair")
-        .annotate(own_bid=Subquery(own.limit(1).values("id")))
-        .first()
-    )
-    if project is None:
+    rows = await fetch_rows(_project_and_own_bid_sql(), [project_id, organization_id])
+    if not rows:
         return None
-    return project, getattr(project, "own_bid", None) is not None
+    project = model_of(Project, rows[0], "p_")
+    attach(project, "fair", model_of(Fair, rows[0], "f_"))
+    return project, rows[0]["own_bid"] is not None
+
+
+@functools.cache
+def _project_and_own_bid_sql() -> str:
+    return (
+        f"SELECT {columns(Project, 'p', 'p_')}, {columns(Fair, 'f', 'f_')},"
+        " (SELECT b.id FROM bid b WHERE b.project_id = p.id AND b.organization_id = $2"
+        " AND b.active = 1 LIMIT 1) AS own_bid"
+        " FROM project p JOIN fair f ON f.id = p.fair_id WHERE p.id = $1"
+    )
 
 
 async def _has_active_bid(project_id: int, organization_id: int) -> bool:
