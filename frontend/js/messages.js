@@ -426,6 +426,8 @@ export const MESSAGES = {
   "liveKind.WITHDRAWN": ["撤回", "Withdrawn"],
   "liveKind.AWARDED": ["立项", "Awarded"],
   "liveKind.SUPERVISOR_ASSIGNED": ["配备督导", "Supervisor assigned"],
+  "liveKind.SUPERVISOR_REASSIGNED": ["更换督导", "Supervisor reassigned"],
+  "liveKind.PROJECT_WITHDRAWN": ["项目撤回", "Project withdrawn"],
   "liveKind.EVALUATED": ["评估", "Evaluated"],
   "liveKind.PAID": ["拨付", "Paid"],
   "board.title": ["实时大屏", "Live board"],
