@@ -89,6 +89,12 @@ LIST_SIZES: dict[str, int] = {
     "Organization.creditRecord": 20,
     "Organization.projects": 50,
     "Supervisor.projects": 50,
+    "OrganizationHistory.projects": 50,
+    "OrganizationHistory.fairs": 20,
+    "OrganizationHistory.creditEntries": 20,
+    "PastProject.evaluations": 2,
+    "PastProject.payments": 3,
+    "PastProject.creditEntries": 3,
     # Mutation payloads.
     "PublishProjectsPayload.projects": NOMINAL,
     "ImportProjectsPayload.projects": NOMINAL,
