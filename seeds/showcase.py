@@ -135,9 +135,7 @@ async def withdraw_one(current_edition: int, demo_organization_id: int, report: 
     stage = "撤回的项目 / a withdrawn project"
     fair = await Fair.get(edition=current_edition)
     organizer = await Account.filter(role=Role.ORGANIZER).order_by("id").first()
-    if organizer is None or await Project.exists(
-        fair_id=fair.id, status=ProjectStatus.WITHDRAWN
-    ):
+    if organizer is None or await Project.exists(fair_id=fair.id, status=ProjectStatus.WITHDRAWN):
         report(stage, 1, 1)
         return
     project = (

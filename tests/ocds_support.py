@@ -55,9 +55,7 @@ def _extended(schema: dict[str, Any]) -> dict[str, Any]:
 def _validator(name: str) -> Draft4Validator:
     """A Draft 4 validator (as the schema declares) with a format checker, offline, for
     OCDS 1.1.5 with the bids extension."""
-    schemas = [
-        _extended(json.loads(p.read_text(encoding="utf-8"))) for p in SCHEMAS.glob("*.json")
-    ]
+    schemas = [_extended(json.loads(p.read_text(encoding="utf-8"))) for p in SCHEMAS.glob("*.json")]
     registry: Registry = Registry().with_resources(
         (s["id"], Resource.from_contents(s, default_specification=DRAFT4)) for s in schemas
     )

@@ -25,7 +25,9 @@ RUNNING = """
 { fair(edition: 5) { projects(first: 50, filter: {status: [IN_DELIVERY]}) {
     edges { node { id title supervisor { id name } } } } } }
 """
-DEMO_ORGANIZATION = '{ organizations(first: 1, filter: {search: "同心"}) { edges { node { id name } } } }'
+DEMO_ORGANIZATION = (
+    '{ organizations(first: 1, filter: {search: "同心"}) { edges { node { id name } } } }'
+)
 LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }"
 BID = """
 mutation($project: ID!, $bid: BidInput!) { claimProject(project: $project, bid: $bid) { errors { code } } }
@@ -167,12 +169,14 @@ def test_a_publisher_reads_an_organizations_record_across_fairs(
     settle(page)
     # then the record shows both fairs with their sums, a drawn chart, every project
     # with its scores and payments, and the credit record; nothing is wider than the screen.
+    # (other browser tests may have awarded it a project of the open fair meanwhile: newest
+    # first, the two past fairs are the last two lines).
     rows = page.locator(".record-table tbody tr")
-    assert rows.count() == 2
-    assert "第五届" in rows.nth(0).inner_text() and "第四届" in rows.nth(1).inner_text()
+    assert rows.count() >= 2
+    assert "第五届" in rows.nth(-2).inner_text() and "第四届" in rows.nth(-1).inner_text()
     page.locator(".chart canvas").wait_for()
     projects = page.locator("section[aria-labelledby='record-projects-title']")
-    assert projects.locator("li").count() == 6
+    assert projects.locator("li").count() >= 6
     assert "末期" in projects.inner_text()
     assert "评估通过" in page.locator("section[aria-labelledby='record-credit-title']").inner_text()
     assert page.evaluate(HORIZONTAL_OVERFLOW) <= 0
@@ -194,4 +198,4 @@ def test_the_organization_reaches_its_own_record_from_its_dashboard(open_page: A
     watched.open("/me")
     page.get_by_role("link", name="查看历年履约记录").click()
     page.get_by_role("heading", name="历年履约记录").wait_for()
-    assert page.locator(".record-table tbody tr").count() == 2
+    assert page.locator(".record-table tbody tr").count() >= 2
