@@ -46,11 +46,11 @@ query ProjectPage($id: ID!) {
   project(id: $id) {
     id code title description serviceClass projectType procurement status budget cityFunding districtFunding
     minSocialWorkers keySupport servicePeriodMonths beneficiaries beneficiaryCount qualifications
-    communityOpinion community publishedAt bidCount
+    communityOpinion community publishedAt bidCount withdrawnAt withdrawalReason
     fair { id name edition isOpen opensAt closesAt passMark criteria { key name weight } evaluationComponents { key name weight } }
     publisher { id name kind } district { id name } catalogItem { code name }
     bids(first: 50) { totalCount edges { node {
-      id amount managementFee socialWorkers plan submittedAt status score rank organization { id name }
+      id amount managementFee socialWorkers plan submittedAt status score rank releaseNotice organization { id name }
     } } }
     award { amount awardedAt organization { id name } bid { id score rank } }
     supervisor { id name title affiliation }
@@ -79,7 +79,7 @@ mutation Login($username: String!, $password: String!) {
 CLAIM_PROJECT = """
 mutation ClaimProject($project: ID!, $bid: BidInput!) {
   claimProject(project: $project, bid: $bid) {
-    bid { id amount managementFee socialWorkers plan submittedAt status score rank organization { id name } }
+    bid { id amount managementFee socialWorkers plan submittedAt status score rank releaseNotice organization { id name } }
     project { id status bidCount }
     errors { code field message }
   }
@@ -105,7 +105,7 @@ query OrganizationDashboard {
       }
       bids(first: 100) {
         edges { node {
-          id amount managementFee status submittedAt score rank
+          id amount managementFee status submittedAt score rank releaseNotice
           project { id code title procurement status budget bidCount }
         } }
       }

@@ -55,6 +55,7 @@ from graphql import (
 
 from api.catalog.models import ServiceClass
 from api.fairs.services import MAX_CRITERIA
+from api.supervisors.reassignment import MAX_CANDIDATES
 from schema.organizations.types import MAX_MATCHES
 from schema.relay import DEFAULT_PAGE
 
@@ -88,12 +89,19 @@ LIST_SIZES: dict[str, int] = {
     "Organization.creditRecord": 20,
     "Organization.projects": 50,
     "Supervisor.projects": 50,
+    "OrganizationHistory.projects": 50,
+    "OrganizationHistory.fairs": 20,
+    "OrganizationHistory.creditEntries": 20,
+    "PastProject.evaluations": 2,
+    "PastProject.payments": 3,
+    "PastProject.creditEntries": 3,
     # Mutation payloads.
     "PublishProjectsPayload.projects": NOMINAL,
     "ImportProjectsPayload.projects": NOMINAL,
     "AssignSupervisorsPayload.assigned": NOMINAL,
     "AssignSupervisorsPayload.unassigned": NOMINAL,
     "AssignSupervisorsPayload.unassignedReasons": NOMINAL,
+    "WithdrawProjectPayload.releasedBids": NOMINAL,
 }
 """Sizes of lists that take no ``first``, by ``Type.field``."""
 
@@ -107,6 +115,7 @@ TYPE_SIZES: dict[str, int] = {
 FIRST_CAPS: dict[str, int] = {
     "Project.matchingOrganizations": MAX_MATCHES,
     "Organization.matchingProjects": MAX_MATCHES,
+    "Project.supervisorCandidates": MAX_CANDIDATES,
 }
 """The largest ``first`` a list field accepts (connections: the page size cap)."""
 

@@ -39,12 +39,14 @@ from schema.organizations.queries import OrganizationsQuery
 from schema.places.queries import PlacesQuery
 from schema.projects.mutations import ProjectsMutation
 from schema.projects.queries import ProjectsQuery
+from schema.projects.withdrawal import ProjectWithdrawalMutation
 from schema.ratelimit import RateLimitPolicy, RateLimits
 from schema.scalars import SCALAR_OVERRIDES
 from schema.spreadsheets.mutations import SpreadsheetsMutation
 from schema.supervisors.assignment import AssignmentMutation
 from schema.supervisors.mutations import SupervisorsMutation
 from schema.supervisors.queries import SupervisorsQuery
+from schema.supervisors.reassignment import ReassignmentMutation
 
 Query = merge_types(
     "Query",
@@ -71,11 +73,13 @@ MUTATIONS: tuple[type, ...] = (
     ClaimsMutation,
     ReviewMutation,
     AssignmentMutation,
+    ReassignmentMutation,
     ContractsMutation,
     FairsMutation,
     OrganizationsMutation,
     SupervisorsMutation,
     ProjectsMutation,
+    ProjectWithdrawalMutation,
     SpreadsheetsMutation,
 )
 Mutation = merge_types("Mutation", MUTATIONS)

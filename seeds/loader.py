@@ -24,6 +24,7 @@ from api.organizations.models import Organization, OrganizationServiceClass
 from api.places.models import District, Publisher
 from api.projects.models import Project, ProjectStatus
 from api.supervisors.models import Supervisor, SupervisorExpertise
+from seeds import showcase
 from seeds.accounts import PublisherKey, ensure_demo_accounts
 from seeds.bulk import (
     BATCH,
@@ -36,7 +37,7 @@ from seeds.bulk import (
     quiet,
 )
 from seeds.catalog import catalog_items
-from seeds.generator import FairSeed, OrganizationSeed, SupervisorSeed, generate
+from seeds.generator import FairSeed, OrganizationSeed, Seed, SupervisorSeed, generate
 from seeds.history import play_past_fair
 from seeds.nanjing import DISTRICTS, publishers
 from seeds.projects import ProjectSeed
@@ -57,8 +58,26 @@ async def load(scale: str = "demo", *, progress: Progress | None = None) -> dict
     if scale == "demo":
         await ensure_demo_accounts(seed, publisher_ids, organizations, supervisors, report)
         await play_past_fair(min(f.edition for f in seed.fairs))
+        await _showcase(seed, districts, publisher_ids, items, organizations, report)
     await refresh_statistics()
     return await count_rows()
+
+
+async def _showcase(
+    seed: Seed,
+    districts: dict[str, int],
+    publisher_ids: dict[PublisherKey, int],
+    items: dict[str, int],
+    organizations: dict[str, int],
+    report: Progress,
+) -> None:
+    """The demo organization's record across fairs and a withdrawn project (showcase)."""
+    demo = seed.organizations[0]
+    past, current = seed.fairs[0], seed.fairs[-1]
+    earlier = showcase.earlier_fair(frozenset(str(c) for c in demo.service_classes), past)
+    await load_fair(earlier, districts, publisher_ids, items, report)
+    await showcase.play_record(organizations[demo.credit_code], past.edition, report)
+    await showcase.withdraw_one(current.edition, organizations[demo.credit_code], report)
 
 
 async def refresh_statistics() -> None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import json_merge_patch
 import pytest_asyncio
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
@@ -26,25 +27,39 @@ from api.fairs.models import Fair
 from api.ocds.packages import Publication, fair_releases, record_package, release_package
 from api.organizations.models import Organization
 from api.projects.models import Procurement, Project, ProjectStatus
+from api.projects.withdrawal import withdraw_project
 from api.settings import DEFAULT_OCID_PREFIX
 from api.supervisors.assignment import assign_supervisors
 from tests import factories
 from tests.sessions import make_account
 
 SCHEMAS = Path(__file__).parent / "ocds_schema"
+BID_EXTENSION = SCHEMAS / "bid_extension"
+RELEASE_SCHEMA_ID = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
 BASE_URL = "http://testserver"
 # Contact details that only organizers and the organization itself may see.
 PRIVATE_PHONE_PREFIX = "025-6"
 PRIVATE_CONTACT = "张联系人"
+WITHDRAWAL_REASON = "街道调整年度预算，项目并入区级统一采购。"
+
+
+def _extended(schema: dict[str, Any]) -> dict[str, Any]:
+    """The release schema with the bids extension's patch merged in (RFC 7396, as the
+    OCDS extension registry applies extensions); other schemas unchanged."""
+    if schema["id"] != RELEASE_SCHEMA_ID:
+        return schema
+    patch = json.loads((BID_EXTENSION / "release-schema.json").read_text(encoding="utf-8"))
+    return json_merge_patch.merge(schema, patch)
 
 
 def _validator(name: str) -> Draft4Validator:
-    """A Draft 4 validator (as the schema declares) with a format checker, offline."""
-    schemas = [json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS.glob("*.json")]
+    """A Draft 4 validator (as the schema declares) with a format checker, offline, for
+    OCDS 1.1.5 with the bids extension."""
+    schemas = [_extended(json.loads(p.read_text(encoding="utf-8"))) for p in SCHEMAS.glob("*.json")]
     registry: Registry = Registry().with_resources(
         (s["id"], Resource.from_contents(s, default_specification=DRAFT4)) for s in schemas
     )
-    schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    schema = _extended(json.loads((SCHEMAS / name).read_text(encoding="utf-8")))
     return Draft4Validator(schema, registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
 
 
@@ -108,7 +123,7 @@ async def played(app: Any) -> PlayedFair:
     projects = {name: await project() for name in names}
     projects["bidding"] = await project(Procurement.COMPETITIVE)
     projects["awarded"] = await project(Procurement.COMPETITIVE)
-    projects["withdrawn"] = await project(status=ProjectStatus.WITHDRAWN)
+    projects["withdrawn"] = await project(Procurement.COMPETITIVE)
     projects["draft"] = await project(status=ProjectStatus.DRAFT)
 
     winners = {}
@@ -118,6 +133,9 @@ async def played(app: Any) -> PlayedFair:
     bidders = [await _organization(), await _organization()]
     for org in bidders:
         await _claim(org, projects["bidding"], "90000.00")
+    released = await _organization()
+    await _claim(released, projects["withdrawn"], "90000.00")
+    await withdraw_project(organizer, projects["withdrawn"].id, WITHDRAWAL_REASON)
     winners["awarded"], loser = await _organization(), await _organization()
     await _claim(winners["awarded"], projects["awarded"], "92000.00")
     await _claim(loser, projects["awarded"], "88000.00")

@@ -20,6 +20,7 @@ MISSING_BID = to_global_id("Bid", 2_000_000_000)
 MISSING_FAIR = to_global_id("Fair", 2_000_000_000)
 MISSING_DISTRICT = to_global_id("District", 2_000_000_000)
 MISSING_PUBLISHER = to_global_id("Publisher", 2_000_000_000)
+MISSING_SUPERVISOR = to_global_id("Supervisor", 2_000_000_000)
 
 FAIR_INPUT = '{edition: 1, name: "x", opensAt: "2030-01-01T00:00:00+08:00", closesAt: "2030-02-01T00:00:00+08:00"}'
 PROJECT_INPUT = (
@@ -89,6 +90,16 @@ MUTATIONS: dict[str, tuple[str, set[Role]]] = {
     "recordPayment": (
         f'mutation {{ recordPayment(project: "{MISSING_PROJECT}", tranche: 1, reference: "r")'
         " { errors { code } } }",
+        {Role.ORGANIZER},
+    ),
+    "withdrawProject": (
+        f'mutation {{ withdrawProject(project: "{MISSING_PROJECT}", reason: "r")'
+        " { errors { code } } }",
+        {Role.ORGANIZER, Role.PUBLISHER},
+    ),
+    "reassignSupervisor": (
+        f'mutation {{ reassignSupervisor(project: "{MISSING_PROJECT}",'
+        f' supervisor: "{MISSING_SUPERVISOR}", reason: "r") {{ errors {{ code }} }} }}',
         {Role.ORGANIZER},
     ),
     "logout": ("mutation { logout { errors { code } } }", set(Role)),

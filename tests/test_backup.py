@@ -252,21 +252,40 @@ def test_restore_refuses_a_database_a_server_still_has_open(seeded: Path, live: 
     assert rows(live, "SELECT count(*) FROM tortoise_migrations") == [(len(known_migrations()),)]
 
 
+# How to take each migration since 0003 back out of a SQLite copy, newest first, to make
+# a backup as an older version left it. A new migration adds its own line here.
+UNDO = {
+    "models.0007_project_withdrawal": [
+        "ALTER TABLE bid DROP COLUMN release_notice",
+        "ALTER TABLE project DROP COLUMN withdrawal_reason",
+        "ALTER TABLE project DROP COLUMN withdrawn_at",
+    ],
+    "models.0003_match_slot_anywhere_index": ["DROP INDEX idx_match_slot_anywhere"],
+}
+
+
 def test_restoring_an_older_backup_applies_the_migrations_it_lacks(
     seeded: Path, tmp_path: Path
 ) -> None:
-    # Given a backup made before the last migration existed,
+    # Given a backup made before the migrations since 0003 existed,
     older = tmp_path / "older.sqlite"
     shutil.copyfile(seeded, older)
-    last = known_migrations()[-1]
+    lacking = [m for m in known_migrations() if m >= "models.0003"]
+    assert set(lacking) == set(UNDO), "add the undo of each new migration to UNDO"
     with contextlib.closing(sqlite3.connect(older)) as connection:
-        connection.execute("DROP INDEX idx_match_slot_anywhere")  # what 0003 creates
-        connection.execute("DELETE FROM tortoise_migrations WHERE app || '.' || name = ?", (last,))
+        for migration in sorted(lacking, reverse=True):
+            for statement in UNDO[migration]:
+                connection.execute(statement)
+            connection.execute(
+                "DELETE FROM tortoise_migrations WHERE app || '.' || name = ?", (migration,)
+            )
         connection.commit()
     # when it is restored, then the restore brings it up to this code's migrations.
     target = tmp_path / "db.sqlite"
     result = sheqia(f"sqlite://{target}", "restore", str(older))
     assert result.exit_code == 0, result.stderr
-    assert f"applied: {last}" in result.output
+    for migration in lacking:
+        assert f"applied: {migration}" in result.output
     assert len(rows(target, "SELECT name FROM tortoise_migrations")) == len(known_migrations())
+    assert rows(target, "SELECT name FROM pragma_table_info('project') WHERE name = 'withdrawn_at'")
     assert rows(target, "SELECT name FROM sqlite_master WHERE name = 'idx_match_slot_anywhere'")

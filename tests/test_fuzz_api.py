@@ -74,6 +74,7 @@ ROLE_MUTATIONS = {
     "Mutation.publishProjects": Role.PUBLISHER,
     "Mutation.awardProject": Role.PUBLISHER,
     "Mutation.importProjects": Role.PUBLISHER,
+    "Mutation.withdrawProject": Role.PUBLISHER,
 }
 VIEWERS = [
     *((label, None) for label in sorted(OPERATIONS)),

@@ -3,8 +3,8 @@
 One fair is played through the real services (claims, reviews, award, supervisors,
 payments, evaluations) so that it holds a project in every state of the lifecycle
 (``tests/ocds_support.py``); its packages must validate against the published OCDS 1.1.5
-JSON schema (vendored in ``tests/ocds_schema``) with zero errors, and map the fair
-faithfully.
+JSON schema with the bids extension merged in (both vendored in ``tests/ocds_schema``)
+with zero errors, and map the fair faithfully.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from typing import Any
 import httpx
 import pytest
 
+from api.bidding.models import Bid
 from api.contracts.models import Payment, PaymentStatus
+from api.ocds.bids import BID_EXTENSION
 from api.ocds.facts import fair_facts
 from api.ocds.packages import fair_releases, record_package, release_package
 from api.ocds.parties import SUPERVISOR
@@ -39,6 +41,7 @@ from tests.ocds_support import (
     PRIVATE_PHONE_PREFIX,
     RECORD_PACKAGE,
     RELEASE_PACKAGE,
+    WITHDRAWAL_REASON,
     PlayedFair,
     milestones_of,
     packages,
@@ -66,14 +69,18 @@ async def test_given_a_fair_in_every_state_when_packaged_then_both_packages_vali
 
 
 async def test_the_validator_does_catch_a_broken_package(played: PlayedFair) -> None:
-    """The schema check is real: a wrong code, a float-free amount and a bad date fail."""
+    """The schema check is real: a wrong code, a float-free amount, a bad date and a bid
+    status the bids extension does not know fail."""
     releases, _ = await packages(played)
     broken = json.loads(json.dumps(releases))
     first = broken["releases"][0]
     first["tender"]["procurementMethod"] = "claim"
     first["tender"]["value"]["amount"] = "100000.00"
     first["date"] = "yesterday"
-    assert len(schema_errors(RELEASE_PACKAGE, broken)) == 3
+    # and the extension's rules hold too: a bid status outside its closed codelist.
+    awarded = next(r for r in broken["releases"] if "details" in r["bids"])
+    awarded["bids"]["details"][0]["status"] = "won"
+    assert len(schema_errors(RELEASE_PACKAGE, broken)) == 4
 
 
 async def test_records_link_their_release_and_compile_it(played: PlayedFair) -> None:
@@ -131,7 +138,7 @@ async def test_lifecycle_states_map_to_tender_award_and_contract_statuses(
         "passed": ("complete", "active"),
         "failed": ("complete", "terminated"),
         "closed": ("complete", "terminated"),
-        "withdrawn": ("cancelled", None),
+        "withdrawn": ("withdrawn", None),
     }
     assert "tenderCancellation" in release_of(releases, played, "withdrawn")["tag"]
     closed = release_of(releases, played, "closed")["tag"]
@@ -207,6 +214,53 @@ async def test_supplier_is_the_winner_and_only_public_bidders_are_named(
     bidding = release_of(releases, played, "bidding")["tender"]
     assert bidding["numberOfTenderers"] == 2
     assert "tenderers" not in bidding
+
+
+# --- bids (the OCDS bids extension) ---------------------------------------------------
+
+
+async def test_the_packages_declare_the_bids_extension(played: PlayedFair) -> None:
+    releases, records = await packages(played)
+    assert releases["extensions"] == records["extensions"] == [BID_EXTENSION]
+
+
+async def test_the_award_links_the_winning_bid_and_only_it_is_detailed(
+    played: PlayedFair,
+) -> None:
+    """The winning bid is public (Award.bid in the API): it is the one bid in details and
+    the award's relatedBid; the statistics count the public bidCount."""
+    releases, _ = await packages(played)
+    awarded = release_of(releases, played, "awarded")
+    winning = await Bid.get(
+        project_id=played.projects["awarded"].id, organization_id=played.winners["awarded"].id
+    )
+    [award] = awarded["awards"]
+    [detail] = awarded["bids"]["details"]
+    assert award["relatedBid"] == detail["id"] == f"bid-{winning.id}"
+    assert detail["status"] == "valid"
+    assert detail["value"] == {"amount": 92000, "currency": "CNY"}
+    assert detail["tenderers"] == award["suppliers"]
+    [statistic] = awarded["bids"]["statistics"]
+    assert (statistic["measure"], statistic["value"]) == ("bids", 2)
+
+
+async def test_no_pending_or_losing_bid_is_detailed(played: PlayedFair) -> None:
+    releases, _ = await packages(played)
+    for name in ("published", "claimed", "bidding", "withdrawn"):
+        assert "details" not in release_of(releases, played, name)["bids"], name
+    bidding = release_of(releases, played, "bidding")["bids"]["statistics"]
+    assert [(s["measure"], s["value"]) for s in bidding] == [("bids", 2)]
+    text = json.dumps(releases, ensure_ascii=False)
+    assert "88000" not in text  # the losing offer
+    assert "lowestValidBidValue" not in text
+
+
+async def test_a_withdrawn_project_says_why(played: PlayedFair) -> None:
+    releases, _ = await packages(played)
+    release = release_of(releases, played, "withdrawn")
+    assert release["tender"]["status"] == "withdrawn"
+    assert release["tender"]["statusDetails"] == WITHDRAWAL_REASON
+    assert release["bids"]["statistics"][0]["value"] == 0  # its bid was released
 
 
 async def test_private_contact_details_are_never_published(played: PlayedFair) -> None:

@@ -14,8 +14,9 @@ from tortoise.queryset import QuerySet
 
 from api.auth.models import Account, Role
 from api.auth.passwords import verify_password
+from api.bidding.models import Award, Bid
 from api.catalog.models import CatalogItem
-from api.contracts.models import Payment, PaymentStatus
+from api.contracts.models import Evaluation, Payment, PaymentStatus
 from api.fairs.models import DEFAULT_CRITERIA, DEFAULT_EVALUATION_COMPONENTS, Fair
 from api.money import CENT
 from api.organizations.creditcode import is_valid_credit_code
@@ -23,7 +24,7 @@ from api.organizations.models import Organization
 from api.places.models import District, Publisher, PublisherKind
 from api.projects.models import Procurement, Project, ProjectStatus
 from api.supervisors.models import Supervisor
-from seeds import DEMO_ACCOUNTS, SCALES, generate
+from seeds import DEMO_ACCOUNTS, SCALES, generate, showcase
 from seeds.catalog import catalog_items
 from seeds.generator import TIMEZONE
 from seeds.loader import load
@@ -156,21 +157,44 @@ async def test_seeded_projects_are_published_with_unique_codes(first_load: dict[
     assert len({(fair, code) for fair, code, _ in rows}) == len(rows)
     assert all(re.fullmatch(r"20\d\d-[A-Z]{2}-\d{4}", code) for _, code, _ in rows)
     current = await Fair.get(edition=6)
-    assert {status for fair, _, status in rows if fair == current.id} == {ProjectStatus.PUBLISHED}
+    statuses = [status for fair, _, status in rows if fair == current.id]
+    # All on the table but the one the showcase withdrew (seeds/showcase.py).
+    assert set(statuses) == {ProjectStatus.PUBLISHED, ProjectStatus.WITHDRAWN}
+    assert statuses.count(ProjectStatus.WITHDRAWN) == 1
 
 
 async def test_the_past_fair_was_played_through_the_workflow(first_load: dict[str, int]) -> None:
     # Given the demo data, when the past fair is read, then its results show a finished
-    # fair: projects closed with three paid tranches, some in delivery, one terminated.
+    # fair: projects closed with three paid tranches, some in delivery, one terminated
+    # (with the demo organization's two of the showcase: one closed, one in delivery).
     past = await Fair.get(edition=5)
     statuses = await Project.filter(fair=past).values_list("status", flat=True)
-    assert statuses.count(ProjectStatus.CLOSED) == 7
-    assert statuses.count(ProjectStatus.IN_DELIVERY) == 4
+    assert statuses.count(ProjectStatus.CLOSED) == 7 + 1
+    assert statuses.count(ProjectStatus.IN_DELIVERY) == 4 + 1
     assert statuses.count(ProjectStatus.TERMINATED) == 1
     closed = await Project.filter(fair=past, status=ProjectStatus.CLOSED).first()
     assert closed is not None
     paid = await Payment.filter(project_id=closed.id, status=PaymentStatus.PAID).count()
     assert paid == 3
+
+
+async def test_the_demo_organization_has_a_record_across_fairs(
+    first_load: dict[str, int],
+) -> None:
+    # Given the demo data, the demo organization was awarded projects in two fairs, all
+    # its evaluations passed (so it may still claim), and one project of the open fair
+    # was withdrawn with its bid released.
+    demo = await Organization.get(credit_code=DEMO.organizations[0].credit_code)
+    editions = await Award.filter(organization_id=demo.id).values_list(
+        "project__fair__edition", flat=True
+    )
+    assert sorted(set(editions)) == [showcase.EARLIER_EDITION, 5]
+    assert demo.restricted_until is None
+    assert not await Evaluation.filter(project__award__organization_id=demo.id, passed=False)
+    withdrawn = await Project.get(fair__edition=6, status=ProjectStatus.WITHDRAWN)
+    assert withdrawn.withdrawal_reason == showcase.WITHDRAWAL_REASON
+    [released] = await Bid.filter(project_id=withdrawn.id)
+    assert released.release_notice == showcase.WITHDRAWAL_REASON
 
 
 async def test_demo_fair_is_open_and_past_fair_closed(first_load: dict[str, int]) -> None:

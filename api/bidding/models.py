@@ -36,6 +36,9 @@ class Bid(Model):
     # 1 while the bid is active, NULL once withdrawn: the unique key below then allows
     # a new bid after a withdrawal but never two active bids (NULLs never collide).
     active = fields.SmallIntField(null=True, default=1)
+    # Why the bid was released when its project was withdrawn (NULL otherwise): the
+    # bidding organization sees it beside its WITHDRAWN bid.
+    release_notice = fields.TextField(null=True)
     score = fields.FloatField(null=True)
     rank = fields.IntField(null=True)
 

@@ -25,6 +25,8 @@ class EventKind(StrEnum):
     WITHDRAWN = "WITHDRAWN"  # a claim or bid withdrawn; the project may be open again
     AWARDED = "AWARDED"  # the project awarded: contract and tranches made
     SUPERVISOR_ASSIGNED = "SUPERVISOR_ASSIGNED"
+    SUPERVISOR_REASSIGNED = "SUPERVISOR_REASSIGNED"  # an organizer changed the supervisor
+    PROJECT_WITHDRAWN = "PROJECT_WITHDRAWN"  # the project taken off the table, bids released
     EVALUATED = "EVALUATED"  # an evaluation recorded (passed, or failed: terminated)
     PAID = "PAID"  # a tranche paid
     # Anything else committed that a reader may see (publishing, settings, the pools):

@@ -24,6 +24,7 @@ from api.contracts.models import (
 from api.organizations.models import CreditEntry, CreditKind
 from api.projects.models import Procurement, Project, ProjectStatus
 
+from .bids import bid_id
 from .values import day_end, day_start, moment, value, yuan
 
 STAGES = {EvaluationStage.MIDTERM: "中期评估", EvaluationStage.FINAL: "末期评估"}
@@ -45,6 +46,8 @@ def award_section(
         "date": moment(award.awarded_at),
         "value": value(award.amount),
         "suppliers": [supplier],
+        # The bids extension: the winning bid in ``bids.details``.
+        "relatedBid": bid_id(award.bid),
     }
     if contract is not None and contract.starts_on and contract.ends_on:
         section["contractPeriod"] = _period(contract)

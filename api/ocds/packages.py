@@ -15,6 +15,7 @@ from typing import Any
 
 from api.fairs.models import Fair
 
+from .bids import BID_EXTENSION
 from .facts import FairFacts, fair_facts
 from .releases import release
 from .values import OCDS_VERSION, moment
@@ -61,6 +62,7 @@ def release_package(
         "version": OCDS_VERSION,
         "publishedDate": _published(fair, releases),
         "publisher": _publisher(fair),
+        "extensions": [BID_EXTENSION],
         "releases": releases,
     }
 
@@ -83,6 +85,7 @@ def record_package(
         "version": OCDS_VERSION,
         "publishedDate": _published(fair, releases),
         "publisher": _publisher(fair),
+        "extensions": [BID_EXTENSION],
         "packages": [package_uri],
         "records": records,
     }

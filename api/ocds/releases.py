@@ -13,6 +13,7 @@ from typing import Any
 
 from api.projects.models import Project, ProjectStatus
 
+from .bids import bids_section
 from .contracting import ENDED, award_section, contract_section
 from .facts import FairFacts
 from .parties import BUYER, PAYEE, PAYER, SUPPLIER, TENDERER, Parties
@@ -58,6 +59,7 @@ def release(project: Project, facts: FairFacts, prefix: str) -> dict[str, Any]:
         "buyer": buyer,
         "planning": planning(project),
         "tender": tender(project, facts, tenderers),
+        "bids": bids_section(project, facts, award, supplier),
     }
     if award is not None and supplier is not None:
         data["awards"] = [award_section(project, award, contract, supplier)]

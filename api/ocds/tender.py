@@ -56,7 +56,7 @@ def tender_status(project: Project, fair: Fair, now: datetime | None = None) -> 
     """OCDS tenderStatus from the project's lifecycle and the fair's window."""
     now = now or datetime.now(UTC)
     if project.status is ProjectStatus.WITHDRAWN:
-        return "cancelled"  # the publisher took it off the table
+        return "withdrawn"  # the publisher or an organizer took it off the table
     if project.status in AWARDED:
         return "complete"
     if project.status is ProjectStatus.PUBLISHED:
@@ -100,6 +100,9 @@ def tender(project: Project, facts: FairFacts, tenderers: list[dict[str, str]]) 
         "tenderPeriod": {"startDate": moment(fair.opens_at), "endDate": moment(fair.closes_at)},
         "numberOfTenderers": facts.bid_counts.get(project.id, 0),
     }
+    if project.status is ProjectStatus.WITHDRAWN and project.withdrawal_reason:
+        # Public in the API too (Project.withdrawalReason); OCDS 1.2 names it statusDetails.
+        section["statusDetails"] = project.withdrawal_reason
     section.update(_award_criteria(project, fair))
     eligibility = _eligibility(project)
     if eligibility:

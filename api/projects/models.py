@@ -82,6 +82,9 @@ class Project(Model):
     )
     community = fields.CharField(max_length=64, null=True)
     published_at = fields.DatetimeField(null=True)
+    # Set once, when the publisher or an organizer takes the project off the table.
+    withdrawn_at = fields.DatetimeField(null=True)
+    withdrawal_reason = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -69,7 +69,7 @@ async def assign_supervisors(actor: Account | None, fair_id: int | None) -> Assi
     projects = await _uncovered_projects(fair_id)
     needs = [ProjectNeed(p.id, p.service_class, p.district_id) for p in projects]
     candidates, loads = await _pool()
-    conflicts = await _conflicts([p.id for p in projects])
+    conflicts = await conflicted_supervisors([p.id for p in projects])
 
     assigned: set[int] = set()
     uncovered: list[Uncovered] = []
@@ -141,7 +141,7 @@ async def _pool() -> tuple[list[Candidate], dict[int, int]]:
     return candidates, {s.id: s.load for s in people}
 
 
-async def _conflicts(project_ids: list[int]) -> dict[int, set[int]]:
+async def conflicted_supervisors(project_ids: list[int]) -> dict[int, set[int]]:
     """Per project, the supervisors who must stand aside: those affiliated with the
     awarded organization, and those who reviewed a bid on the project."""
     conflicts: dict[int, set[int]] = defaultdict(set)

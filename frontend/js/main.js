@@ -11,6 +11,7 @@ import ConsolePage from "./pages/console.js";
 import HallPage from "./pages/hall.js";
 import LoginPage from "./pages/login.js";
 import MePage from "./pages/me.js";
+import OrganizationPage from "./pages/organization.js";
 import ProjectPage from "./pages/project.js";
 import ResultsPage from "./pages/results.js";
 import ReviewPage from "./pages/review.js";
@@ -20,6 +21,7 @@ import SupervisePage from "./pages/supervise.js";
 const PAGES = {
   hall: HallPage,
   project: ProjectPage,
+  organization: OrganizationPage,
   login: LoginPage,
   me: MePage,
   console: ConsolePage,
@@ -51,7 +53,7 @@ const App = {
     // A page is rebuilt when another page or another project opens; not for a new filter
     // in the address, nor for another section of the console (the page switches those).
     pageKey() {
-      return route.parts[0] === "project" ? route.parts.slice(0, 2).join("/") : route.parts[0];
+      return ["project", "organization"].includes(route.parts[0]) ? route.parts.slice(0, 2).join("/") : route.parts[0];
     },
     ready() {
       return session.loaded;

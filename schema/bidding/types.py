@@ -48,6 +48,10 @@ class Bid(Node):
     )
     score: float | None = strawberry.field(description="评审综合得分。Aggregated review score.")
     rank: int | None = strawberry.field(description="排名。Rank among the project's bids.")
+    release_notice: str | None = strawberry.field(
+        description="项目被撤回时解除本投标的说明（撤回理由）；否则为 null。"
+        " Why the bid was released when its project was withdrawn."
+    )
     row: strawberry.Private[BidRow]
 
     @strawberry.field(description="所投项目。The project.")
@@ -72,6 +76,7 @@ class Bid(Node):
             status=row.status.value,
             score=row.score,
             rank=row.rank,
+            release_notice=row.release_notice,
             row=row,
         )
 

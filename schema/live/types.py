@@ -31,7 +31,9 @@ class FairEvent:
     kind: str = strawberry.field(
         description=(
             "事件种类：CLAIMED 认领、BID 投标、WITHDRAWN 撤回、AWARDED 立项、"
-            "SUPERVISOR_ASSIGNED 配备督导、EVALUATED 评估、PAID 拨付。The kind of event."
+            "SUPERVISOR_ASSIGNED 配备督导、SUPERVISOR_REASSIGNED 更换督导、"
+            "PROJECT_WITHDRAWN 项目撤回、"
+            "EVALUATED 评估、PAID 拨付。The kind of event."
         )
     )
     at: datetime = strawberry.field(description="发生时间。When it was committed.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from api.matching.projects import projects_for
+from api.organizations.history import organization_histories
 from api.organizations.models import CreditEntry, Organization
 from api.organizations.queries import awarded_project_ids, service_classes_by_organization
 from schema.loading import MappedLoader, RowByIdLoader, group_by
@@ -65,3 +66,10 @@ class ProjectMatchesByOrganizationLoader(MappedLoader[tuple[int, int]]):
             matches = await projects_for(org_ids, k)
             found.update({(org_id, k): matches[org_id] for org_id in org_ids})
         return found
+
+
+class HistoryByOrganizationLoader(MappedLoader[int]):
+    """Each organization's record across fairs (four statements per batch)."""
+
+    async def fetch(self, keys: list[int]) -> dict:
+        return await organization_histories(keys)

@@ -30,9 +30,13 @@ from schema.places.types import District, districts_by_ids
 from schema.relay import Node, to_global_id
 
 if TYPE_CHECKING:
+    from schema.organizations.history import OrganizationHistory
     from schema.projects.types import Project
 
 ProjectRef = Annotated["Project", strawberry.lazy("schema.projects.types")]
+OrganizationHistoryRef = Annotated[
+    "OrganizationHistory", strawberry.lazy("schema.organizations.history")
+]
 
 MAX_MATCHES = 20
 
@@ -135,6 +139,20 @@ class Organization(Node):
     async def projects(self, info: Info) -> list[ProjectRef]:
         ids = await info.context.loader(ProjectIdsByOrganizationLoader).load(self.row.id)
         return await projects_by_ids(info, ids)
+
+    @strawberry.field(
+        description="历年履约记录（主办方、发布单位和本机构可见，其他人为 null）。"
+        " Its record across fairs: organizers, publishers and itself."
+    )
+    async def history(self, info: Info) -> OrganizationHistoryRef | None:
+        from api.organizations.history import may_see_history
+        from schema.organizations.history import OrganizationHistory
+        from schema.organizations.loaders import HistoryByOrganizationLoader
+
+        if not may_see_history(info.context.account, self.row.id):
+            return None
+        found = await info.context.loader(HistoryByOrganizationLoader).load(self.row.id)
+        return OrganizationHistory.from_history(found)
 
     @strawberry.field(description="适合本机构的开放项目（附理由）。Open projects that fit it.")
     async def matching_projects(self, info: Info, first: int = 5) -> list[ProjectMatch]:

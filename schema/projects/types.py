@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from schema.fairs.types import Fair
     from schema.organizations.types import OrganizationMatch
     from schema.supervisors.assignment import SupervisorAssignment
+    from schema.supervisors.reassignment import SupervisorCandidate
     from schema.supervisors.types import Supervisor
 
 FairRef = Annotated["Fair", strawberry.lazy("schema.fairs.types")]
@@ -48,6 +49,9 @@ PaymentRef = Annotated["Payment", strawberry.lazy("schema.contracts.types")]
 SupervisorRef = Annotated["Supervisor", strawberry.lazy("schema.supervisors.types")]
 SupervisorAssignmentRef = Annotated[
     "SupervisorAssignment", strawberry.lazy("schema.supervisors.assignment")
+]
+SupervisorCandidateRef = Annotated[
+    "SupervisorCandidate", strawberry.lazy("schema.supervisors.reassignment")
 ]
 OrganizationMatchRef = Annotated["OrganizationMatch", strawberry.lazy("schema.organizations.types")]
 
@@ -110,6 +114,12 @@ class Project(Node):
     community_opinion: str = strawberry.field(description="实施地社区/街道意见。")
     community: str | None = strawberry.field(description="实施社区。Community of delivery.")
     published_at: datetime | None = strawberry.field(description="发布时间。")
+    withdrawn_at: datetime | None = strawberry.field(
+        description="撤回时间（公开）。When the project was withdrawn."
+    )
+    withdrawal_reason: str | None = strawberry.field(
+        description="撤回理由（公开，过程公开公平公正）。Why it was withdrawn, public."
+    )
     row: strawberry.Private[ProjectRow]
 
     @strawberry.field(description="所属届次。The fair edition.")
@@ -178,6 +188,22 @@ class Project(Node):
         assignment = await info.context.loader(AssignmentByProjectLoader).load(self.row.id)
         return SupervisorAssignment.from_row(assignment) if assignment else None
 
+    @strawberry.field(
+        description="可接替本项目督导的人选，按自动指派的标准排序（匹配度优先，其次负荷），"
+        "已排除满负荷和须回避的人；仅主办方可见，其他人为 null。"
+        " The engine's alternatives for the supervisor, best first (organizers only)."
+    )
+    async def supervisor_candidates(
+        self, info: Info, first: int = 5
+    ) -> list[SupervisorCandidateRef] | None:
+        from api.supervisors.reassignment import supervisor_options
+        from schema.supervisors.reassignment import SupervisorCandidate, check_candidate_count
+
+        if not info.context.is_organizer():
+            return None
+        options = await supervisor_options(self.row.id, check_candidate_count(first))
+        return [SupervisorCandidate.from_option(o) for o in options]
+
     @strawberry.field(description="中期与末期评估。Evaluations.")
     async def evaluations(self, info: Info) -> list[EvaluationRef]:
         from schema.contracts.types import Evaluation
@@ -231,6 +257,8 @@ class Project(Node):
             community_opinion=row.community_opinion,
             community=row.community,
             published_at=row.published_at,
+            withdrawn_at=row.withdrawn_at,
+            withdrawal_reason=row.withdrawal_reason,
             row=row,
         )
 

@@ -6,7 +6,7 @@ import { t } from "../i18n.js";
 import { FieldErrors, FormAlert } from "./states.js";
 
 export const BID_FIELDS = `
-  id amount managementFee socialWorkers plan submittedAt status score rank organization { id name }
+  id amount managementFee socialWorkers plan submittedAt status score rank releaseNotice organization { id name }
 `;
 
 const CLAIM = `

@@ -23,7 +23,7 @@ query OrganizationDashboard {
       }
       bids(first: 100) {
         edges { node {
-          id amount managementFee status submittedAt score rank
+          id amount managementFee status submittedAt score rank releaseNotice
           project { id code title procurement status budget bidCount }
         } }
       }
@@ -48,11 +48,12 @@ export default {
     organization() {
       return this.data?.me?.organization ?? null;
     },
-    /** My claims and bids still in play (not withdrawn), newest first. */
+    /** My claims and bids still in play, and those released because their project was
+     * withdrawn (with the reason), newest first; not those I withdrew myself. */
     myBids() {
       const bids = this.organization?.bids.edges.map((e) => e.node) ?? [];
       return bids
-        .filter((bid) => bid.status === "SUBMITTED")
+        .filter((bid) => bid.status === "SUBMITTED" || bid.releaseNotice)
         .reverse()
         .map((bid) => ({ project: bid.project, bid }));
     },
@@ -138,7 +139,8 @@ export default {
                   <td>{{ label('procurement', project.procurement) }}</td>
                   <td class="money">{{ yuan(bid.amount) }}</td>
                   <td class="money">{{ yuan(bid.managementFee) }}</td>
-                  <td>{{ label('bidStatus', bid.status) }} · <status-badge :status="project.status" /></td>
+                  <td>{{ label('bidStatus', bid.status) }} · <status-badge :status="project.status" />
+                    <span v-if="bid.releaseNotice" class="release-notice">{{ t('bid.released', { reason: bid.releaseNotice }) }}</span></td>
                   <td>{{ score(bid.score) }}<template v-if="bid.rank"> · {{ t('bid.rank', { n: bid.rank }) }}</template></td>
                   <td>{{ dateTime(bid.submittedAt) }}</td>
                 </tr>
@@ -149,6 +151,7 @@ export default {
 
         <section class="card" aria-labelledby="myprojects-title">
           <h2 id="myprojects-title">{{ t('me.projects') }} <span class="result-count">{{ organization.projects.length }}</span></h2>
+          <p><a :href="href('/organization/' + organization.id)">{{ t('record.link') }}</a></p>
           <empty-state v-if="!organization.projects.length" :text="t('me.noProjects')" />
           <ul v-else class="plain-list">
             <li v-for="p in organization.projects" :key="p.id" class="row-item">

@@ -6,6 +6,8 @@ import { t } from "../i18n.js";
 import { route } from "../router.js";
 import { hasRole, session } from "../session.js";
 import { AwardAction } from "../components/award-action.js";
+import { ReassignSupervisor } from "../components/reassign-supervisor.js";
+import { WithdrawProject } from "../components/withdraw-project.js";
 import { BID_FIELDS, BidForm } from "../components/bid-form.js";
 import { EvaluationForm, PaymentTable } from "../components/delivery.js";
 import { Lifecycle } from "../components/lifecycle.js";
@@ -17,7 +19,7 @@ query ProjectPage($id: ID!) {
   project(id: $id) {
     id code title description serviceClass projectType procurement status budget cityFunding districtFunding
     minSocialWorkers keySupport servicePeriodMonths beneficiaries beneficiaryCount qualifications
-    communityOpinion community publishedAt bidCount
+    communityOpinion community publishedAt bidCount withdrawnAt withdrawalReason
     fair { id name edition isOpen opensAt closesAt passMark criteria { key name weight } evaluationComponents { key name weight } }
     publisher { id name kind } district { id name } catalogItem { code name }
     bids(first: 50) { totalCount edges { node { ${BID_FIELDS} } } }
@@ -36,7 +38,7 @@ mutation WithdrawBid($bid: ID!) {
 
 export default {
   name: "ProjectPage",
-  components: { AwardAction, BidForm, ErrorState, EvaluationForm, Lifecycle, LoadingState, PaymentTable, StatusBadge },
+  components: { AwardAction, BidForm, ErrorState, EvaluationForm, Lifecycle, LoadingState, PaymentTable, ReassignSupervisor, StatusBadge, WithdrawProject },
   data() {
     return { project: null, loading: true, error: "", notFound: false, notice: "", withdrawing: null, withdrawErrors: [], confirmWithdraw: null };
   },
@@ -75,6 +77,18 @@ export default {
     awardable() {
       const p = this.project;
       return this.manages && ((p.procurement === "DIRECT" && p.status === "CLAIMED") || (p.procurement === "COMPETITIVE" && p.status === "BIDDING"));
+    },
+    // Nobody has it yet: PUBLISHED, or a COMPETITIVE project with bids but no award.
+    withdrawable() {
+      const p = this.project;
+      return this.manages && (p.status === "PUBLISHED" || (p.procurement === "COMPETITIVE" && p.status === "BIDDING"));
+    },
+    reassignable() {
+      return hasRole("ORGANIZER") && this.project.supervisor && ["AWARDED", "IN_DELIVERY"].includes(this.project.status);
+    },
+    // Organizations' records are for organizers and publishers (and each organization's own).
+    seesRecords() {
+      return hasRole("ORGANIZER") || hasRole("PUBLISHER");
     },
     inDelivery() {
       return hasRole("ORGANIZER") && ["AWARDED", "IN_DELIVERY"].includes(this.project.status);
@@ -120,6 +134,11 @@ export default {
     async awarded() {
       await this.load();
     },
+    async changed(notice) {
+      await this.load();
+      this.notice = notice;
+      this.$nextTick(() => this.$refs.notice?.focus());
+    },
     async withdraw(bid) {
       this.withdrawing = bid.id;
       this.withdrawErrors = [];
@@ -164,6 +183,11 @@ export default {
 
         <lifecycle :project="project" />
 
+        <section v-if="project.status === 'WITHDRAWN'" class="card withdrawn-card" aria-labelledby="withdrawn-title">
+          <h2 id="withdrawn-title">{{ t('withdrawProject.title') }}</h2>
+          <p><span v-if="project.withdrawnAt" class="muted">{{ dateTime(project.withdrawnAt) }} · </span>{{ project.withdrawalReason }}</p>
+        </section>
+
         <div class="two-columns">
           <section class="card" aria-labelledby="facts-title">
             <h2 id="facts-title">{{ t('project.facts') }}</h2>
@@ -203,10 +227,11 @@ export default {
         <p v-else-if="claimHint === 'closed'" class="card hint-card">{{ t('project.fairClosed') }}</p>
         <p v-else-if="claimHint === 'taken'" class="card hint-card">{{ t('project.notOpen') }}</p>
 
-        <section v-if="manages && (awardable || project.status === 'PUBLISHED')" class="card" aria-labelledby="manage-title">
+        <section v-if="manages && (awardable || withdrawable)" class="card" aria-labelledby="manage-title">
           <h2 id="manage-title">{{ t('project.manage') }}</h2>
           <award-action v-if="awardable" :project="project" @awarded="awarded" />
           <p v-else class="muted">{{ t('project.waitingForClaims') }}</p>
+          <withdraw-project v-if="withdrawable" :project="project" @withdrawn="changed(t('withdrawProject.done'))" />
         </section>
 
         <section class="card" aria-labelledby="bids-title">
@@ -225,11 +250,11 @@ export default {
               </tr></thead>
               <tbody>
                 <tr v-for="bid in bids" :key="bid.id">
-                  <td>{{ bid.organization.name }}</td>
+                  <td><a v-if="seesRecords" :href="href('/organization/' + bid.organization.id)">{{ bid.organization.name }}</a><template v-else>{{ bid.organization.name }}</template></td>
                   <td class="money">{{ yuan(bid.amount) }}</td>
                   <td class="money">{{ yuan(bid.managementFee) }}</td>
                   <td>{{ bid.socialWorkers }}</td>
-                  <td>{{ label('bidStatus', bid.status) }}</td>
+                  <td>{{ label('bidStatus', bid.status) }}<span v-if="bid.releaseNotice" class="release-notice">{{ t('bid.released', { reason: bid.releaseNotice }) }}</span></td>
                   <td>{{ score(bid.score) }}<template v-if="bid.rank"> · {{ t('bid.rank', { n: bid.rank }) }}</template></td>
                   <td>{{ dateTime(bid.submittedAt) }}</td>
                   <td>
@@ -257,7 +282,7 @@ export default {
           <section class="card" aria-labelledby="award-title">
             <h2 id="award-title">{{ t('project.award') }}</h2>
             <dl v-if="project.award" class="facts">
-              <dt>{{ t('award.organization') }}</dt><dd class="strong">{{ project.award.organization.name }}</dd>
+              <dt>{{ t('award.organization') }}</dt><dd class="strong"><a v-if="seesRecords" :href="href('/organization/' + project.award.organization.id)">{{ project.award.organization.name }}</a><template v-else>{{ project.award.organization.name }}</template></dd>
               <dt>{{ t('award.amount') }}</dt><dd class="money">{{ yuan(project.award.amount) }}</dd>
               <dt>{{ t('award.at') }}</dt><dd>{{ dateTime(project.award.awardedAt) }}</dd>
               <template v-if="project.award.bid.score !== null">
@@ -272,6 +297,7 @@ export default {
               <template v-if="project.supervisor.title"> · {{ project.supervisor.title }}</template><br>
               <span class="muted">{{ project.supervisor.affiliation }}</span></p>
             <p v-else class="muted">{{ t('project.noSupervisor') }}</p>
+            <reassign-supervisor v-if="reassignable" :project="project" @reassigned="changed(t('reassign.done'))" />
           </section>
         </div>
 
