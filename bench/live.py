@@ -223,7 +223,8 @@ async def main() -> None:
     env = {"SHEQIA_BROKER_URL": BROKERS[args.broker] or bench_url()}
     async with bench_database(), contextlib.AsyncExitStack() as stack:
         started = [
-            await stack.enter_async_context(server(1, args.pool, env)) for _ in range(args.servers)
+            await stack.enter_async_context(server(1, args.pool, env, args.ws))
+            for _ in range(args.servers)
         ]
         urls = [url for url, _ in started]
         groups = {"server": [group for _, group in started]}
@@ -248,7 +249,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--pool", type=int, default=10, help="database connections per server")
     parser.add_argument("--broker", choices=sorted(BROKERS), default="redis")
     parser.add_argument("--settle", type=float, default=10, help="s to wait for stragglers")
-    parser.add_argument("--no-deflate", action="store_true", help="no WebSocket compression")
+    parser.add_argument("--no-deflate", action="store_true", help="subscribers offer no compression")
+    parser.add_argument("--ws", default="auto", help="uvicorn's WebSocket implementation")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", metavar="DIR", help="py-spy the servers while watched")
     parser.add_argument("--save", metavar="FILE", help="write the deliveries (JSON) here")

@@ -257,10 +257,11 @@ def free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def server(
-    workers: int, pool: int, env: Mapping[str, str] | None = None
+    workers: int, pool: int, env: Mapping[str, str] | None = None, ws: str = "auto"
 ) -> AsyncIterator[tuple[str, int]]:
     """uvicorn serving the app on a free port; yields its base URL and process group.
-    ``env`` adds to the environment (a broker URL, say)."""
+    ``env`` adds to the environment (a broker URL, say); ``ws`` is uvicorn's WebSocket
+    implementation. WebSocket compression is off, as ``sheqia serve`` has it."""
     port = free_port()
     environment = {**os.environ, "SHEQIA_DATABASE_URL": f"{bench_url()}?maxsize={pool}"}
     environment["SHEQIA_ENV"] = "production"
@@ -271,6 +272,7 @@ async def server(
         sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--timeout-keep-alive", "75", "--no-access-log", "--log-level", "warning",
+        "--ws", ws, "--ws-per-message-deflate", "false",
     ]  # fmt: skip
     # A process group of its own, so the workers are stopped with the server.
     process = subprocess.Popen(command, cwd=REPO, env=environment, start_new_session=True)

@@ -167,3 +167,31 @@ async def test_identical_reads_at_once_are_computed_once(cached: Any) -> None:
     # Then they all get the same answer, computed once
     assert all(a == answers[0] for a in answers)
     assert len(statements) == len(alone)
+
+
+HALL = """
+query Hall($fair: ID!) {
+  projects(first: 20, filter: {fair: $fair}) {
+    totalCount edges { node { id title status bidCount publisher { name } district { name }
+      matchingOrganizations(first: 3) { score reasons organization { id name } } } }
+  }
+  organizations(first: 6) { totalCount edges { node { id name grade serviceClasses districts { name } } } }
+  supervisors(first: 6) { totalCount edges { node { id name expertise load maxLoad } } }
+  districts { id name }
+}
+"""
+
+
+async def test_the_hall_is_shared_by_everyone_of_a_role(cached: Any) -> None:
+    # Given the hall as one organization's staff read it
+    fair = await factories.fair()
+    await factories.project(fair)
+    first, second = await bidder(), await bidder()
+    variables = {"fair": to_global_id("Fair", fair.id)}
+    mine = await cached(HALL, variables, token=first.token)
+    # When another organization's staff read it
+    with count_statements() as statements:
+        theirs = await cached(HALL, variables, token=second.token)
+    # Then they get the same answer with no more than their session looked up
+    assert theirs == mine
+    assert len(statements) <= 1

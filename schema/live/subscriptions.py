@@ -67,8 +67,10 @@ def _direct_sender(info: Info) -> Callable[[str], Awaitable[None]] | None:
     if not isinstance(socket, WebSocket) or operation_id is None:
         return None
 
+    start = frame(operation_id, "")[:-1]  # the frame up to its payload, made once
+
     async def send(payload: str) -> None:
-        await socket.send_text(frame(operation_id, payload))
+        await socket.send_text(f"{start}{payload}}}")
 
     return send
 
