@@ -9,7 +9,8 @@ execution itself tells (``Context.consulted_*``):
   and no session needs looking up to serve it;
 - ``role:<ROLE>`` or ``role:-`` (the public) — resolvers asked only for the role;
 - otherwise (a resolver read the account itself: its bids, its contacts) the answer is
-  that viewer's own and is never kept.
+  that viewer's own and is never kept — except for the public, which has no identity:
+  what one visitor was shown, every visitor would be (``role:-``).
 
 Freshness: every committed change reaches every worker as a fair event (api/live), and
 each moves the hub's ``generation`` on before any subscriber hears of it; an answer
@@ -72,9 +73,11 @@ def request_key(method: str, media: bool, payload: bytes) -> bytes:
 
 
 def audience_of(role: str | None, consulted_role: bool, consulted_identity: bool) -> str | None:
-    if consulted_identity:
+    """Whom an answer may be shown to, by what its resolvers asked of the viewer. The
+    public has no identity: whatever it was shown, every visitor would be."""
+    if consulted_identity and role is not None:
         return None
-    if consulted_role:
+    if consulted_role or consulted_identity:
         return role_audience(role)
     return PUBLIC
 

@@ -195,3 +195,28 @@ async def test_the_hall_is_shared_by_everyone_of_a_role(cached: Any) -> None:
     # Then they get the same answer with no more than their session looked up
     assert theirs == mine
     assert len(statements) <= 1
+
+
+PROJECT_WITH_BIDS = """
+query Page($id: ID!) {
+  project(id: $id) { id status bids(first: 10) { totalCount edges { node { id amount } } } }
+}
+"""
+
+
+async def test_a_page_that_asks_who_is_reading_is_shared_by_the_public_only(cached: Any) -> None:
+    # Given a project with a bid, whose bids only some viewers may see
+    project = await factories.project(await factories.fair())
+    who = await bidder()
+    await claim(cached, who, project, bid())
+    variables = {"id": to_global_id("Project", project.id)}
+    public = await cached(PROJECT_WITH_BIDS, variables)
+    # When another visitor reads the page, and then the bidder itself
+    with count_statements() as statements:
+        again = await cached(PROJECT_WITH_BIDS, variables)
+    own = await cached(PROJECT_WITH_BIDS, variables, token=who.token)
+    # Then the visitor gets the public's answer without the database
+    assert again == public and statements == []
+    # and the bidder its own, with the bid the public is not shown
+    assert own["data"]["project"]["bids"]["totalCount"] == 1
+    assert own != public
