@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from tortoise.expressions import RawSQL
+from tortoise.expressions import Subquery
+from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -38,17 +39,21 @@ async def keyset_page(
     """The ``first`` rows of ``query`` whose key is greater than ``after``.
 
     ``with_total``: a first page also counts every matching row in the same statement
-    (a window over the whole result, taken before the limit), sparing the count its own
-    round trip. Later pages see only the rows after the cursor, so they count apart."""
+    (an uncorrelated subquery the database runs once), sparing the count its own round
+    trip. A window (``COUNT(*) OVER ()``) would make PostgreSQL keep every matching row
+    whole before the limit, several times the cost of counting. Later pages see only the
+    rows after the cursor, so they count apart."""
     if after is not None:
         # A key beyond what the column can hold comes after every row; PostgreSQL would
         # refuse it as a query argument instead of finding nothing.
         after = min(after, query.model._meta.pk.constraints.get("le", after))
     page_query = query.filter(id__gt=after) if after is not None else query
-    # A window counts rows before DISTINCT would fold them: such queries count apart.
+    # Joined rows counted before DISTINCT folds them would be too many: such queries
+    # count apart.
     counted = with_total and after is None and not query._distinct
     if counted:
-        page_query = page_query.annotate(page_total=RawSQL("COUNT(*) OVER ()"))
+        total = Subquery(query.annotate(matching=Count("id")).values("matching"))
+        page_query = page_query.annotate(page_total=total)
     rows = await page_query.order_by("id").limit(first + 1)
     page = Page(rows[:first], len(rows) > first, after is not None, query)
     if counted:
