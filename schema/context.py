@@ -16,6 +16,7 @@ from api.auth.models import Account, Role
 from api.settings import Settings
 
 L = TypeVar("L", bound=DataLoader[Any, Any])
+PROJECT_PAGE_ROOTS = frozenset({"project", "__typename"})
 
 
 class Context:
@@ -44,6 +45,10 @@ class Context:
         self.operation: OperationType | None = None
         self.clean = False
         self.wrote = False
+        # The root fields asked for, and the projects the root ``project`` field found:
+        # a request for one project's page is kept apart in the cache.
+        self.root_fields: frozenset[str] | None = None
+        self.root_projects: set[int] = set()
         self._loaders: dict[type, DataLoader[Any, Any]] = {}
         # What a WebSocket client sent with ``connection_init`` (strawberry sets it).
         self.connection_params: dict[str, Any] = {}
@@ -81,6 +86,14 @@ class Context:
         """The viewer's role; an answer that reads only this is shared by the role."""
         self.consulted_role = True
         return self._account.role if self._account else None
+
+    @property
+    def page_of_project(self) -> int | None:
+        """The project whose page this request is, when it asks for nothing else."""
+        only_project = self.root_fields is not None and self.root_fields <= PROJECT_PAGE_ROOTS
+        if only_project and len(self.root_projects) == 1:
+            return next(iter(self.root_projects))
+        return None
 
     def forget_consulted(self) -> None:
         """Start execution afresh: what ran before (session look-up, limits) is not part

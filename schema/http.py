@@ -238,7 +238,8 @@ def _outcome(response: Any, context: Context) -> Outcome | None:
     media = response.headers.get("content-type", "application/json")
     answer = Answer(response.status_code, media, bytes(response.body))
     role = context.viewer_role
-    return Outcome(answer, audience_of(role, context.consulted_role, context.consulted_identity))
+    audience = audience_of(role, context.consulted_role, context.consulted_identity)
+    return Outcome(answer, audience, context.page_of_project)
 
 
 def _wrote(data: dict[str, Any] | None) -> bool:

@@ -13,12 +13,15 @@ execution itself tells (``Context.consulted_*``):
   what one visitor was shown, every visitor would be (``role:-``).
 
 Freshness: every committed change reaches every worker as a fair event (api/live), and
-each moves the hub's ``generation`` on before any subscriber hears of it; an answer
-computed in an older generation is never served again, and one whose execution saw the
-generation move is never kept. The worker where a change is made counts it before its
-request answers. Writes from outside the app (the command line, the database itself)
-send no event: ``ttl`` bounds how long an answer is kept at all, as it bounds answers
-that depend on the clock (whether a fair is open).
+each is counted by the hub before any subscriber hears of it (api/live/hub.py). An
+answer is kept with the counts it was made under and never served once they moved: any
+event retires every answer, except that a project's own page (a request asking only for
+``project(id)`` of one project) outlives claims, bids and withdrawn bids on *other*
+projects, which change nothing it shows. An answer whose execution saw any event is
+never kept. The worker where a change is made counts it before its request answers.
+Writes from outside the app (the command line, the database itself) send no event:
+``ttl`` bounds how long an answer is kept at all, as it bounds answers that depend on
+the clock (whether a fair is open).
 
 Identical requests that arrive while the first is being answered wait for its answer
 instead of computing the same thing again.
@@ -49,19 +52,42 @@ class Answer:
     body: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """The hub's counts an answer was made under; ``project`` when it is one project's
+    page, which only that project's events and broad ones can make old."""
+
+    generation: int
+    broad: int
+    project: int | None = None
+    of_project: int = 0
+
+    @classmethod
+    def now(cls, hub: Hub, project: int | None = None) -> Stamp:
+        of_project = hub.of_project.get(project, 0) if project is not None else 0
+        return cls(hub.generation, hub.broad, project, of_project)
+
+    def current(self, hub: Hub) -> bool:
+        if self.project is None:
+            return self.generation == hub.generation
+        return self.broad == hub.broad and self.of_project == hub.of_project.get(self.project, 0)
+
+
 @dataclass(slots=True)
 class Entry:
     answer: Answer
-    generation: int
+    stamp: Stamp
     expires: float
 
 
 @dataclass(slots=True)
 class Outcome:
-    """What one execution produced and to whom it may be shown (None: to nobody else)."""
+    """What one execution produced, to whom it may be shown (None: to nobody else), and
+    the one project it is the page of, if it is one."""
 
     answer: Answer
     audience: str | None
+    project: int | None = None
 
 
 def request_key(method: str, media: bool, payload: bytes) -> bytes:
@@ -101,7 +127,7 @@ class ResponseCache:
         entry = self._entries.get((key, audience))
         if entry is None:
             return None
-        if entry.generation != self.hub.generation or entry.expires < time.monotonic():
+        if not entry.stamp.current(self.hub) or entry.expires < time.monotonic():
             del self._entries[(key, audience)]
             return None
         self._entries.move_to_end((key, audience))
@@ -115,7 +141,8 @@ class ResponseCache:
         if len(outcome.answer.body) > MAX_ENTRY_BYTES:
             return
         expires = time.monotonic() + self.ttl
-        self._entries[(key, outcome.audience)] = Entry(outcome.answer, generation, expires)
+        stamp = Stamp.now(self.hub, outcome.project)
+        self._entries[(key, outcome.audience)] = Entry(outcome.answer, stamp, expires)
         self._entries.move_to_end((key, outcome.audience))
         while len(self._entries) > self.capacity:
             self._entries.popitem(last=False)

@@ -220,3 +220,23 @@ async def test_a_page_that_asks_who_is_reading_is_shared_by_the_public_only(cach
     # and the bidder its own, with the bid the public is not shown
     assert own["data"]["project"]["bids"]["totalCount"] == 1
     assert own != public
+
+
+PAGE = "query Page($id: ID!) { project(id: $id) { id status bidCount } }"
+
+
+async def test_a_projects_page_outlives_claims_on_other_projects_only(cached: Any) -> None:
+    # Given two open projects whose pages have been read
+    fair = await factories.fair()
+    mine, other = await factories.project(fair), await factories.project(fair)
+    page = {"id": to_global_id("Project", mine.id)}
+    await cached(PAGE, page)
+    # When the other project is claimed
+    assert (await claim(cached, await bidder(), other, bid()))["errors"] == []
+    # Then this project's page is still answered from the cache
+    with count_statements() as statements:
+        unchanged = await cached(PAGE, page)
+    assert statements == [] and unchanged["data"]["project"]["status"] == "PUBLISHED"
+    # and when this project is claimed, its page shows it at once
+    assert (await claim(cached, await bidder(), mine, bid()))["errors"] == []
+    assert (await cached(PAGE, page))["data"]["project"]["status"] == "CLAIMED"

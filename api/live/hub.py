@@ -16,6 +16,8 @@ from typing import Any
 from api.live.events import EventKind, FairEvent
 
 QUEUE_CAPACITY = 1_000
+# Events that change nothing beyond their own project's page (and the fair's lists).
+PROJECT_LOCAL_KINDS = frozenset({EventKind.CLAIMED, EventKind.BID, EventKind.WITHDRAWN})
 
 
 class SubscriberTooSlow(Exception):
@@ -66,18 +68,26 @@ class Feed:
 class Hub:
     """Every open feed of this worker, by fair, and the count of changes it has heard of.
 
-    ``generation`` moves on with every event delivered (or announced here): an answer
-    computed before it moved may show an older fair and is not served from a cache
-    again (schema/response_cache.py).
+    The counts tell a cache which answers may be old (schema/response_cache.py):
+    ``generation`` moves on with every event delivered (or announced here); ``broad``
+    with every event that may change more than its own project; ``of_project`` counts
+    the events that change only their project (a claim, a bid, a withdrawn bid: its
+    status, its bids, the fair's totals and lists, nothing on another project's page).
     """
 
     def __init__(self, capacity: int = QUEUE_CAPACITY) -> None:
         self.capacity = capacity
         self._feeds: defaultdict[int, set[Feed]] = defaultdict(set)
         self.generation = 0
+        self.broad = 0
+        self.of_project: defaultdict[int, int] = defaultdict(int)
 
-    def changed(self) -> None:
+    def changed(self, event: FairEvent | None = None) -> None:
         self.generation += 1
+        if event is not None and event.kind in PROJECT_LOCAL_KINDS:
+            self.of_project[event.project_id] += 1
+        else:
+            self.broad += 1
 
     def open(self, fair_id: int) -> Feed:
         feed = Feed(fair_id, self.capacity)
@@ -94,7 +104,7 @@ class Hub:
     def deliver(self, event: FairEvent) -> None:
         # Before any subscriber hears of it: a client that reloads on the event must not
         # be served the state before it.
-        self.changed()
+        self.changed(event)
         feeds = self._feeds.get(event.fair_id)
         if not feeds or event.kind is EventKind.CHANGED:
             return

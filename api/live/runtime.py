@@ -62,7 +62,8 @@ async def announce(*events: FairEvent) -> None:
 
     This worker counts the change at once, before the request that made it answers: its
     client's next read must not meet this worker's cached answers from before."""
-    _hub.changed()
+    for event in events:
+        _hub.changed(event)
     _announced.set(True)
     if _broker is None:
         return

@@ -54,7 +54,9 @@ async def project_connection(
 class ProjectsQuery:
     @strawberry.field(description="按 id 取一个项目。One project by id.")
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
-        row = await ProjectRow.get_or_none(id=pk_of(id, "Project"))
+        pk = pk_of(id, "Project")
+        info.context.root_projects.add(pk)
+        row = await ProjectRow.get_or_none(id=pk)
         if row is None or (row.status not in PUBLIC_STATUSES and not _can_see_drafts(info)):
             return None
         return Project.from_row(row)
