@@ -25,6 +25,7 @@ from api.auth.requests import session_token
 from api.auth.sessions import account_for_token
 from api.settings import Settings
 from schema.context import Context
+from schema.graphiql import graphiql_page
 from schema.ratelimit import retry_after
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -61,6 +62,11 @@ class GraphQLView(GraphQL[Context, None]):
             max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
         self.settings = settings
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL from the vendored files, never a CDN (see schema/graphiql.py)."""
+        return graphiql_page()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
