@@ -28,12 +28,18 @@ class Page(Generic[M]):
         return await self.query.count()
 
 
-async def keyset_page(query: QuerySet[M], first: int, after: int | None) -> Page[M]:
-    """The ``first`` rows of ``query`` whose key is greater than ``after``."""
+async def keyset_page(
+    query: QuerySet[M], first: int, after: int | None, *, descending: bool = False
+) -> Page[M]:
+    """The ``first`` rows of ``query`` whose key is greater than ``after`` (smaller, and
+    the largest first, when ``descending``)."""
     if after is not None:
         # A key beyond what the column can hold comes after every row; PostgreSQL would
         # refuse it as a query argument instead of finding nothing.
         after = min(after, query.model._meta.pk.constraints.get("le", after))
-    page_query = query.filter(id__gt=after) if after is not None else query
-    rows = await page_query.order_by("id").limit(first + 1)
+    if after is None:
+        page_query = query
+    else:
+        page_query = query.filter(id__lt=after) if descending else query.filter(id__gt=after)
+    rows = await page_query.order_by("-id" if descending else "id").limit(first + 1)
     return Page(rows[:first], len(rows) > first, after is not None, query)

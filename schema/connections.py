@@ -35,9 +35,11 @@ class Connection(Generic[T]):
         return await self.count()
 
 
-async def fetch_page(query: QuerySet[Any], first: int | None, after: str | None) -> Page[Any]:
+async def fetch_page(
+    query: QuerySet[Any], first: int | None, after: str | None, *, descending: bool = False
+) -> Page[Any]:
     """Check ``first`` and ``after`` as the contract asks, then read the page."""
-    return await keyset_page(query, page_size(first), parse_cursor(after))
+    return await keyset_page(query, page_size(first), parse_cursor(after), descending=descending)
 
 
 def connection(page: Page[Any], to_node: Callable[[Any], T]) -> Connection[T]:
