@@ -37,6 +37,7 @@ from seeds.bulk import (
 )
 from seeds.catalog import catalog_items
 from seeds.generator import FairSeed, OrganizationSeed, SupervisorSeed, generate
+from seeds.current import play_current_fair
 from seeds.history import play_past_fair
 from seeds.nanjing import DISTRICTS, publishers
 from seeds.projects import ProjectSeed
@@ -57,6 +58,8 @@ async def load(scale: str = "demo", *, progress: Progress | None = None) -> dict
     if scale == "demo":
         await ensure_demo_accounts(seed, publisher_ids, organizations, supervisors, report)
         await play_past_fair(min(f.edition for f in seed.fairs))
+        demo_org = organizations.get(seed.organizations[0].credit_code)
+        await play_current_fair(max(f.edition for f in seed.fairs), demo_org)
     await refresh_statistics()
     return await count_rows()
 

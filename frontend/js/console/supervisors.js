@@ -29,6 +29,16 @@ mutation AssignSupervisors($fair: ID!) {
   }
 }`;
 
+/**
+ * A supervisor's fit (0..3: expertise +2, district +1; load and conflicts of interest are
+ * conditions every assignment meets) in the words people read: how many of the three
+ * conditions hold, never "300%".
+ */
+export function fitWords(fit) {
+  const met = 1 + (fit >= 2 ? 1 : 0) + (fit % 2 === 1 ? 1 : 0);
+  return met === 3 ? t("fit.all") : t("fit.some", { met });
+}
+
 export default {
   name: "SupervisorsSection",
   components: { EmptyState, ErrorState, FormAlert, LoadingState },
@@ -45,6 +55,7 @@ export default {
     this.load();
   },
   methods: {
+    fitWords,
     async load(after = null) {
       if (!after) this.loading = true;
       this.error = "";
@@ -111,7 +122,8 @@ export default {
               <td>{{ p.award ? p.award.organization.name : '—' }}</td>
               <td><template v-if="p.supervisor"><strong>{{ p.supervisor.name }}</strong><span class="small muted block">{{ p.supervisor.affiliation }}</span></template>
                 <span v-else class="badge status-bidding">{{ t('assign.waiting') }}</span></td>
-              <td class="small"><template v-if="p.supervisorAssignment">{{ t('card.fit') }} {{ percent(p.supervisorAssignment.fit) }}：{{ p.supervisorAssignment.reasons.join('；') }}</template></td>
+              <td class="small"><template v-if="p.supervisorAssignment"><strong class="block">{{ fitWords(p.supervisorAssignment.fit) }}</strong>
+                <ul class="reason-list"><li v-for="r in p.supervisorAssignment.reasons" :key="r">{{ r }}</li></ul></template></td>
             </tr>
           </tbody>
         </table>
