@@ -122,7 +122,7 @@ export default {
               <td>{{ p.award ? p.award.organization.name : '—' }}</td>
               <td><template v-if="p.supervisor"><strong>{{ p.supervisor.name }}</strong><span class="small muted block">{{ p.supervisor.affiliation }}</span></template>
                 <span v-else class="badge status-bidding">{{ t('assign.waiting') }}</span></td>
-              <td class="small"><template v-if="p.supervisorAssignment"><strong class="block">{{ fitWords(p.supervisorAssignment.fit) }}</strong>
+              <td class="small"><template v-if="p.supervisorAssignment"><span class="strong block">{{ fitWords(p.supervisorAssignment.fit) }}</span>
                 <ul class="reason-list"><li v-for="r in p.supervisorAssignment.reasons" :key="r">{{ r }}</li></ul></template></td>
             </tr>
           </tbody>

@@ -69,7 +69,8 @@ export default {
     },
     wanted(bid) {
       if (bid.status !== "SUBMITTED") return this.show === "all";
-      if (this.show === "todo") return !this.isScored(bid);
+      // A bid scored on this visit stays in view with its "saved" message until reload.
+      if (this.show === "todo") return !bid.myReview || Boolean(this.scored[bid.id]);
       if (this.show === "done") return this.isScored(bid);
       return true;
     },
