@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from tortoise.expressions import F
 
@@ -31,7 +32,7 @@ from api.supervisors.problem import ProjectToSupervise, SupervisorCapacity
 CLAIMS = 2  # DIRECT projects claimed, waiting for confirmation
 BIDDING_PROJECTS = 2  # COMPETITIVE projects with bids to score
 BIDS_EACH = 2
-FOLLOWED = 3  # past-fair projects the demo supervisor follows
+FOLLOWED = 3  # past-fair projects in delivery that the demo supervisor follows
 PLAN = "入户需求评估、每周小组活动、志愿者培育，按季度向社区报告服务进展。"
 
 
@@ -98,8 +99,9 @@ async def _claim_by_someone(project: Project, excluded: int | None, taken: int) 
 
 
 async def follow_by_demo_supervisor(projects: list[Project], organizer: Account) -> int:
-    """Give the demo supervisor the first played projects of the past fair before the
-    engine covers the rest, so the supervisor's page has projects to follow."""
+    """Give the demo supervisor the last played projects of the past fair (the ones still
+    in delivery, see seeds/history.py) before the engine covers the rest, so the
+    supervisor's page has running projects to follow."""
     account = await Account.filter(role=Role.SUPERVISOR, supervisor_id__not_isnull=True).first()
     if account is None or account.supervisor_id is None:
         return 0
@@ -107,9 +109,9 @@ async def follow_by_demo_supervisor(projects: list[Project], organizer: Account)
     expertise = await SupervisorExpertise.filter(supervisor_id=person.id).values_list(
         "service_class", flat=True
     )
-    districts = await person.districts.all().values_list("id", flat=True)
+    districts: list[Any] = await person.districts.all().values_list("id", flat=True)
     given = 0
-    for project in projects[:FOLLOWED]:
+    for project in projects[-FOLLOWED:]:
         capacity = SupervisorCapacity(
             supervisor_id=person.id,
             expertise=frozenset(str(c) for c in expertise),

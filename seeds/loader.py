@@ -36,8 +36,8 @@ from seeds.bulk import (
     quiet,
 )
 from seeds.catalog import catalog_items
-from seeds.generator import FairSeed, OrganizationSeed, SupervisorSeed, generate
 from seeds.current import play_current_fair
+from seeds.generator import FairSeed, OrganizationSeed, SupervisorSeed, generate
 from seeds.history import play_past_fair
 from seeds.nanjing import DISTRICTS, publishers
 from seeds.projects import ProjectSeed

@@ -179,9 +179,11 @@ async def test_every_demo_role_has_something_to_do(first_load: dict[str, int]) -
     # none of them by the demo organization, whose first claim is the visitor's to make;
     organization = await Account.get(username="org")
     assert not await Bid.filter(project__fair=current, organization_id=organization.organization_id).exists()
-    # and the supervisor follows projects of the past fair.
-    followed = await Assignment.filter(supervisor_id=accounts["supervisor"].supervisor_id).count()
-    assert followed == 3
+    # and the supervisor follows projects of the past fair still in delivery.
+    followed = await Assignment.filter(
+        supervisor_id=accounts["supervisor"].supervisor_id
+    ).values_list("project__status", flat=True)
+    assert followed == [ProjectStatus.IN_DELIVERY] * 3
 
 
 async def test_the_past_fair_was_played_through_the_workflow(first_load: dict[str, int]) -> None:
