@@ -171,3 +171,24 @@ def test_readme_screenshots_of_the_hall_the_bid_form_and_the_board(
     page.locator(".board-canvas canvas").wait_for()
     page.wait_for_timeout(1500)  # for the picture only: ECharts' bars grow in over a second
     _readme_shot(watched, "board")
+
+
+@pytest.mark.parametrize(
+    ("who", "workspace"),
+    [(("reviewer", "demo-reviewer-2026"), "#/review"), (("supervisor", "demo-supervisor-2026"), "#/supervise")],
+    ids=["reviewer", "supervisor"],
+)
+def test_logging_in_from_the_hall_lands_on_the_workspace(
+    open_page: Any, who: tuple[str, str], workspace: str
+) -> None:
+    # Given a person on the public hall who follows the header's 登录 link,
+    watched = open_page(PHONE_390)
+    page = watched.open("/hall")
+    settle(page)
+    page.locator(".account-bar").get_by_role("link", name="登录").click()
+    page.get_by_label("用户名").fill(who[0])
+    page.get_by_label("密码").fill(who[1])
+    page.get_by_label("密码").press("Enter")
+    # when they log in, then they land on their own workspace, not back on the hall.
+    page.wait_for_function("() => !location.hash.startsWith('#/login')")
+    assert page.evaluate("location.hash") == workspace
