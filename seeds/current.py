@@ -28,6 +28,7 @@ from api.projects.models import Procurement, Project, ProjectStatus
 from api.supervisors.fit import fit_of, fit_reasons
 from api.supervisors.models import Assignment, Supervisor, SupervisorExpertise
 from api.supervisors.problem import ProjectToSupervise, SupervisorCapacity
+from seeds.generator import DEMO_ACCOUNTS
 
 CLAIMS = 2  # DIRECT projects claimed, waiting for confirmation
 BIDDING_PROJECTS = 2  # COMPETITIVE projects with bids to score
@@ -43,7 +44,7 @@ async def play_current_fair(edition: int, demo_organization_id: int | None) -> i
         return 0
     if await Project.filter(fair_id=fair.id).exclude(status=ProjectStatus.PUBLISHED).exists():
         return 0  # already played, or the visitor has started
-    publisher = await Account.filter(role=Role.PUBLISHER).order_by("id").first()
+    publisher = await _demo_account(Role.PUBLISHER)
     direct = Project.filter(fair_id=fair.id, procurement=Procurement.DIRECT)
     own = None
     if publisher is not None and publisher.publisher_id is not None:
@@ -62,6 +63,12 @@ async def play_current_fair(edition: int, demo_organization_id: int | None) -> i
         for n in range(BIDS_EACH):
             made += await _claim_by_someone(project, demo_organization_id, taken=made + n)
     return made
+
+
+async def _demo_account(role: Role) -> Account | None:
+    """The demo login of ``role`` (by its username: a database may hold other accounts)."""
+    username = next(a.username for a in DEMO_ACCOUNTS if a.role is role)
+    return await Account.get_or_none(username=username)
 
 
 async def _claim_by_someone(project: Project, excluded: int | None, taken: int) -> int:
@@ -102,7 +109,7 @@ async def follow_by_demo_supervisor(projects: list[Project], organizer: Account)
     """Give the demo supervisor the last played projects of the past fair (the ones still
     in delivery, see seeds/history.py) before the engine covers the rest, so the
     supervisor's page has running projects to follow."""
-    account = await Account.filter(role=Role.SUPERVISOR, supervisor_id__not_isnull=True).first()
+    account = await _demo_account(Role.SUPERVISOR)
     if account is None or account.supervisor_id is None:
         return 0
     person = await Supervisor.get(id=account.supervisor_id)

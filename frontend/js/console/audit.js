@@ -5,7 +5,7 @@ import { EmptyState, ErrorState, LoadingState } from "../components/states.js";
 
 const AUDIT = `
 query AuditLog($after: String, $action: String, $actor: String, $project: ID) {
-  auditLog(first: 25, after: $after, action: $action, actor: $actor, project: $project, newestFirst: true) {
+  auditLog(first: 20, after: $after, action: $action, actor: $actor, project: $project, newestFirst: true) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { at actor action subjects { id kind label detail projectId } } }
   }
