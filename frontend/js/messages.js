@@ -393,6 +393,7 @@ export const MESSAGES = {
   "review.rescore": ["修改打分", "Change my scores"],
   "review.close": ["收起", "Close"],
   "review.allDone": ["待评的投标都已打分。", "Every bid has your scores."],
+  "review.partial": ["计数只含已加载的 {shown} 个项目（共 {total} 个），其余见页尾“加载更多”。", "Counts cover the {shown} projects loaded of {total}; load more at the end of the page."],
 
   // results
   "results.title": ["立项结果公示", "Published results"],

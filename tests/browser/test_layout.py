@@ -18,8 +18,10 @@ from tests.browser.test_pages import HORIZONTAL_OVERFLOW, settle
 PHONE_390 = {"width": 390, "height": 844}
 README_SHOTS = ROOT / "docs" / "screenshots"
 
-# Text of five characters or more whose widest line is narrower than four of its own
-# characters while it runs over two lines or more: a column too narrow to read.
+# Text of five characters or more that runs over two lines or more inside a column (its
+# nearest block, table cell or flex item) narrower than four of its own characters: a
+# title wrapping one character per line. Text merely wrapping at the end of a wide line
+# is not caught: the column, not the fragment, is measured.
 NARROW_TEXT = """() => {
   const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -32,12 +34,16 @@ NARROW_TEXT = """() => {
     const range = document.createRange();
     range.selectNodeContents(node);
     const lines = [...range.getClientRects()].filter((r) => r.width > 0);
-    if (!lines.length) continue;
-    const tops = new Set(lines.map((r) => Math.round(r.top)));
-    const widest = Math.max(...lines.map((r) => r.width));
+    if (new Set(lines.map((r) => Math.round(r.top))).size < 2) continue;
+    let column = element;
+    while (column.parentElement && getComputedStyle(column).display.startsWith("inline")) {
+      column = column.parentElement;
+    }
+    const style = getComputedStyle(column);
+    const width = column.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     const em = parseFloat(getComputedStyle(element).fontSize);
-    if (tops.size >= 2 && widest < 4 * em) {
-      found.push(`<${element.tagName.toLowerCase()} class="${element.className}"> ${text.slice(0, 24)} (${Math.round(widest)} px)`);
+    if (width < 4 * em) {
+      found.push(`<${column.tagName.toLowerCase()} class="${column.className}"> ${text.slice(0, 24)} (${Math.round(width)} px)`);
     }
   }
   return found;

@@ -110,7 +110,7 @@ export default {
       <error-state v-else-if="error" :message="error" :retry="() => load()" />
       <empty-state v-else-if="!projects.length" :text="t('assign.none')" />
       <div v-else class="table-wrap">
-        <table>
+        <table class="stack-on-phone">
           <caption class="visually-hidden">{{ t('console.supervisors') }}</caption>
           <thead><tr>
             <th scope="col">{{ t('project.title') }}</th><th scope="col">{{ t('award.organization') }}</th>
@@ -118,11 +118,11 @@ export default {
           </tr></thead>
           <tbody>
             <tr v-for="p in projects" :key="p.id">
-              <td><a :href="href('/project/' + p.id)">{{ p.title }}</a><span class="small muted block">{{ p.code }} · {{ label('serviceClass', p.serviceClass) }} · {{ p.district.name }}</span></td>
-              <td>{{ p.award ? p.award.organization.name : '—' }}</td>
-              <td><template v-if="p.supervisor"><strong>{{ p.supervisor.name }}</strong><span class="small muted block">{{ p.supervisor.affiliation }}</span></template>
+              <td :data-label="t('project.title')"><a :href="href('/project/' + p.id)">{{ p.title }}</a><span class="small muted block">{{ p.code }} · {{ label('serviceClass', p.serviceClass) }} · {{ p.district.name }}</span></td>
+              <td :data-label="t('award.organization')">{{ p.award ? p.award.organization.name : '—' }}</td>
+              <td :data-label="t('project.supervisor')"><template v-if="p.supervisor"><strong>{{ p.supervisor.name }}</strong><span class="small muted block">{{ p.supervisor.affiliation }}</span></template>
                 <span v-else class="badge status-bidding">{{ t('assign.waiting') }}</span></td>
-              <td class="small"><template v-if="p.supervisorAssignment"><span class="strong block">{{ fitWords(p.supervisorAssignment.fit) }}</span>
+              <td class="small" :data-label="t('assign.why')"><template v-if="p.supervisorAssignment"><span class="strong block">{{ fitWords(p.supervisorAssignment.fit) }}</span>
                 <ul class="reason-list"><li v-for="r in p.supervisorAssignment.reasons" :key="r">{{ r }}</li></ul></template></td>
             </tr>
           </tbody>

@@ -146,6 +146,7 @@ export default {
               <span>{{ t('review.done') }}</span><strong>{{ doneCount }}</strong></button>
             <button type="button" class="tally" :aria-pressed="show === 'all'" @click="show = 'all'">
               <span>{{ t('review.all') }}</span><strong>{{ bids.length }}</strong></button>
+            <p v-if="pageInfo && pageInfo.hasNextPage" class="hint">{{ t('review.partial', { shown: projects.length, total: fair.projects.totalCount }) }}</p>
           </div>
           <empty-state v-if="!shown.length" :text="show === 'todo' ? t('review.allDone') : t('review.none')" />
         </template>
