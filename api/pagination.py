@@ -34,9 +34,15 @@ class Page(Generic[M]):
 
 
 async def keyset_page(
-    query: QuerySet[M], first: int, after: int | None, with_total: bool = False
+    query: QuerySet[M],
+    first: int,
+    after: int | None,
+    *,
+    descending: bool = False,
+    with_total: bool = False,
 ) -> Page[M]:
-    """The ``first`` rows of ``query`` whose key is greater than ``after``.
+    """The ``first`` rows of ``query`` whose key is greater than ``after`` (smaller, and
+    the largest first, when ``descending``).
 
     ``with_total``: a first page also counts every matching row in the same statement
     (an uncorrelated subquery the database runs once), sparing the count its own round
@@ -47,14 +53,17 @@ async def keyset_page(
         # A key beyond what the column can hold comes after every row; PostgreSQL would
         # refuse it as a query argument instead of finding nothing.
         after = min(after, query.model._meta.pk.constraints.get("le", after))
-    page_query = query.filter(id__gt=after) if after is not None else query
+    if after is None:
+        page_query = query
+    else:
+        page_query = query.filter(id__lt=after) if descending else query.filter(id__gt=after)
     # Joined rows counted before DISTINCT folds them would be too many: such queries
     # count apart.
     counted = with_total and after is None and not query._distinct
     if counted:
         total = Subquery(query.annotate(matching=Count("id")).values("matching"))
         page_query = page_query.annotate(page_total=total)
-    rows = await page_query.order_by("id").limit(first + 1)
+    rows = await page_query.order_by("-id" if descending else "id").limit(first + 1)
     page = Page(rows[:first], len(rows) > first, after is not None, query)
     if counted:
         page.known_total = rows[0].page_total if rows else 0  # type: ignore[attr-defined]

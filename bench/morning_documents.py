@@ -123,12 +123,12 @@ query ReviewQueue($after: String) {
   me { username supervisor { id name title affiliation } }
   fair {
     id name isOpen closesAt criteria { key name weight }
-    projects(first: 20, after: $after, filter: { procurement: COMPETITIVE, status: [BIDDING] }) {
+    projects(first: 10, after: $after, filter: { procurement: COMPETITIVE, status: [BIDDING] }) {
       totalCount pageInfo { hasNextPage endCursor }
       edges { node {
         id code title budget serviceClass bidCount publisher { name } district { name }
         bids(first: 30) { edges { node {
-          id amount managementFee socialWorkers plan submittedAt status score rank
+          id amount managementFee socialWorkers plan submittedAt status score rank myReview { total at }
           organization { id name grade socialWorkers }
         } } }
       } }

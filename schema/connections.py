@@ -37,12 +37,19 @@ class Connection(Generic[T]):
 
 
 async def fetch_page(
-    query: QuerySet[Any], first: int | None, after: str | None, info: Any = None
+    query: QuerySet[Any],
+    first: int | None,
+    after: str | None,
+    info: Any = None,
+    *,
+    descending: bool = False,
 ) -> Page[Any]:
     """Check ``first`` and ``after`` as the contract asks, then read the page (with its
     total in the same statement when ``info`` shows the query asks for it)."""
     with_total = info is not None and asks_for(info, "totalCount")
-    return await keyset_page(query, page_size(first), parse_cursor(after), with_total)
+    return await keyset_page(
+        query, page_size(first), parse_cursor(after), descending=descending, with_total=with_total
+    )
 
 
 def connection(page: Page[Any], to_node: Callable[[Any], T]) -> Connection[T]:

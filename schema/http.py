@@ -28,6 +28,7 @@ from api.auth.sessions import account_for_token
 from api.live import runtime as live
 from api.settings import Settings
 from schema.context import Context
+from schema.graphiql import graphiql_page
 from schema.live.frames import LiveTransportHandler, encode_message
 from schema.ratelimit import retry_after
 from schema.response_cache import (
@@ -132,6 +133,11 @@ class GraphQLView(GraphQL[Context, None]):
         if ran is not None and ran.operation is OperationType.MUTATION and ran.wrote:
             await live.changed()
         return response
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL from the vendored files, never a CDN (see schema/graphiql.py)."""
+        return graphiql_page()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

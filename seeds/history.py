@@ -21,6 +21,7 @@ from api.fairs.models import Fair
 from api.organizations.models import Organization
 from api.projects.models import Procurement, Project, ProjectStatus
 from api.supervisors.assignment import assign_supervisors
+from seeds.current import follow_by_demo_supervisor
 
 PLAYED = 12  # DIRECT projects taken through the workflow
 CLOSED = 7  # of those, evaluated twice and paid in full
@@ -41,6 +42,7 @@ async def play_past_fair(edition: int) -> int:
     for n, project in enumerate(projects):
         await _claim(project, fair, n)
         await award_project(organizer, project.id)
+    await follow_by_demo_supervisor(list(projects), organizer)
     await assign_supervisors(organizer, fair.id)
     for n, project in enumerate(projects):
         await _deliver(organizer, project, fair, n)

@@ -37,6 +37,7 @@ from seeds.bulk import (
     quiet,
 )
 from seeds.catalog import catalog_items
+from seeds.current import play_current_fair
 from seeds.generator import FairSeed, OrganizationSeed, Seed, SupervisorSeed, generate
 from seeds.history import play_past_fair
 from seeds.nanjing import DISTRICTS, publishers
@@ -58,6 +59,9 @@ async def load(scale: str = "demo", *, progress: Progress | None = None) -> dict
     if scale == "demo":
         await ensure_demo_accounts(seed, publisher_ids, organizations, supervisors, report)
         await play_past_fair(min(f.edition for f in seed.fairs))
+        demo_org = organizations.get(seed.organizations[0].credit_code)
+        # The open fair's claims and bids first: it plays only a fair nobody has touched.
+        await play_current_fair(max(f.edition for f in seed.fairs), demo_org)
         await _showcase(seed, districts, publisher_ids, items, organizations, report)
     await refresh_statistics()
     return await count_rows()

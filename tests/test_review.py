@@ -118,6 +118,10 @@ async def test_marks_just_outside_0_to_100_are_refused_with_their_positions(gql)
         ("INVALID_INPUT", ["scores", "0", "score"]),
         ("INVALID_INPUT", ["scores", "4", "score"]),
     ]
+    # naming each criterion as the sheet shows it, and the mark as typed
+    messages = [e["message"] for e in payload["errors"]]
+    assert messages[0].startswith("“需求契合度”的分数必须在 0 到 100 之间，收到 -0.01")
+    assert messages[1].startswith("“创新与可持续性”的分数必须在 0 到 100 之间，收到 100.01")
     assert not await ReviewScore.exists(bid_id=bid.id)
 
 
@@ -129,7 +133,7 @@ async def test_a_missing_criterion_is_refused(gql) -> None:
     payload = await score(gql, bid, token, even(80)[:4])
     # Then it is refused on the list as a whole, naming the missing criterion
     assert codes(payload) == [("INVALID_INPUT", ["scores"])]
-    assert "innovation" in payload["errors"][0]["message"]
+    assert "还有评分项没有打分：创新与可持续性" in payload["errors"][0]["message"]
     assert not await ReviewScore.exists(bid_id=bid.id)
 
 
@@ -388,3 +392,32 @@ async def test_concurrent_scorings_leave_consistent_scores_and_ranks(gql) -> Non
     assert [b.score for b in stored] == [50.0 + 5 * i for i in range(6)]
     assert [b.rank for b in stored] == [6, 5, 4, 3, 2, 1]
     assert await ReviewScore.filter(bid__project_id=project.id).count() == 18
+
+
+# --- the reviewer's queue: what I have scored ---------------------------------------------
+
+MY_REVIEW = """
+query ($id: ID!) { project(id: $id) { bids(first: 10) { edges { node { id myReview { total } } } } } }
+"""
+
+
+async def test_each_reviewer_sees_only_their_own_sheet_as_scored(gql) -> None:
+    # Given two bids, and a reviewer who scored only the first 70,
+    _, project, (first, second) = await competition(bidders=2)
+    _, token = await reviewer()
+    _, other_token = await reviewer()
+    await score(gql, first, token, even(70))
+    project_id = to_global_id("Project", project.id)
+
+    async def mine(viewer: str) -> dict[str, object]:
+        result = await gql(MY_REVIEW, {"id": project_id}, viewer)
+        edges = result["data"]["project"]["bids"]["edges"]
+        return {e["node"]["id"]: e["node"]["myReview"] for e in edges}
+
+    # then that reviewer sees the first scored (待评 1, 已评 1),
+    assert await mine(token) == {
+        to_global_id("Bid", first.id): {"total": 70.0},
+        to_global_id("Bid", second.id): None,
+    }
+    # and another reviewer sees both still to score.
+    assert set((await mine(other_token)).values()) == {None}

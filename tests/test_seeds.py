@@ -14,7 +14,7 @@ from tortoise.queryset import QuerySet
 
 from api.auth.models import Account, Role
 from api.auth.passwords import verify_password
-from api.bidding.models import Award, Bid
+from api.bidding.models import Award, Bid, BidStatus
 from api.catalog.models import CatalogItem
 from api.contracts.models import Evaluation, Payment, PaymentStatus
 from api.fairs.models import DEFAULT_CRITERIA, DEFAULT_EVALUATION_COMPONENTS, Fair
@@ -23,7 +23,7 @@ from api.organizations.creditcode import is_valid_credit_code
 from api.organizations.models import Organization
 from api.places.models import District, Publisher, PublisherKind
 from api.projects.models import Procurement, Project, ProjectStatus
-from api.supervisors.models import Supervisor
+from api.supervisors.models import Assignment, Supervisor
 from seeds import DEMO_ACCOUNTS, SCALES, generate, showcase
 from seeds.catalog import catalog_items
 from seeds.generator import TIMEZONE
@@ -157,10 +157,40 @@ async def test_seeded_projects_are_published_with_unique_codes(first_load: dict[
     assert len({(fair, code) for fair, code, _ in rows}) == len(rows)
     assert all(re.fullmatch(r"20\d\d-[A-Z]{2}-\d{4}", code) for _, code, _ in rows)
     current = await Fair.get(edition=6)
-    statuses = [status for fair, _, status in rows if fair == current.id]
-    # All on the table but the one the showcase withdrew (seeds/showcase.py).
-    assert set(statuses) == {ProjectStatus.PUBLISHED, ProjectStatus.WITHDRAWN}
-    assert statuses.count(ProjectStatus.WITHDRAWN) == 1
+    statuses = Counter(status for fair, _, status in rows if fair == current.id)
+    # open for claims, but for the few the demo's organizations already claimed or bid for
+    # and the one the showcase withdrew (seeds/showcase.py)
+    assert set(statuses) == {
+        ProjectStatus.PUBLISHED,
+        ProjectStatus.CLAIMED,
+        ProjectStatus.BIDDING,
+        ProjectStatus.WITHDRAWN,
+    }
+    assert statuses[ProjectStatus.PUBLISHED] >= 190
+    assert statuses[ProjectStatus.WITHDRAWN] == 1
+
+
+async def test_every_demo_role_has_something_to_do(first_load: dict[str, int]) -> None:
+    # Given the demo data, when each demo account first logs in:
+    current = await Fair.get(edition=6)
+    accounts = {a.username: a for a in await Account.filter(username__in=["publisher", "supervisor"])}
+    # the organizer has claims to confirm, one of them on the demo publisher's own project;
+    claimed = await Project.filter(fair=current, status=ProjectStatus.CLAIMED)
+    assert len(claimed) == 2
+    assert accounts["publisher"].publisher_id in {p.publisher_id for p in claimed}
+    # the reviewer has competitive bids to score, two on each project;
+    bidding = await Project.filter(fair=current, status=ProjectStatus.BIDDING)
+    assert len(bidding) == 2
+    for project in bidding:
+        assert await Bid.filter(project=project, status=BidStatus.SUBMITTED).count() == 2
+    # none of them by the demo organization, whose first claim is the visitor's to make;
+    organization = await Account.get(username="org")
+    assert not await Bid.filter(project__fair=current, organization_id=organization.organization_id).exists()
+    # and the supervisor follows projects of the past fair still in delivery.
+    followed = await Assignment.filter(
+        supervisor_id=accounts["supervisor"].supervisor_id
+    ).values_list("project__status", flat=True)
+    assert followed == [ProjectStatus.IN_DELIVERY] * 3
 
 
 async def test_the_past_fair_was_played_through_the_workflow(first_load: dict[str, int]) -> None:

@@ -20,7 +20,7 @@ from api.bidding.models import Bid, BidStatus, ReviewScore
 from api.bidding.ranking import refresh_standings
 from api.errors import DomainError, ErrorCode, Problem
 from api.fairs.models import Fair
-from api.fairs.scoresheet import sheet_problems, weighted_total, weights_of
+from api.fairs.scoresheet import names_of, sheet_problems, weighted_total, weights_of
 from api.organizations.models import Organization
 from api.projects.models import Procurement, Project, ProjectStatus
 from api.supervisors.models import Supervisor
@@ -43,7 +43,9 @@ async def score_bid(actor: Account | None, bid_id: int | None, marks: Marks) -> 
     organization = await Organization.get(id=bid.organization_id)
     weights = weights_of(fair.criteria)
 
-    problems = sheet_problems(marks, weights, "scores", "criterion")
+    problems = sheet_problems(
+        marks, weights, "scores", "criterion", names_of(fair.criteria)
+    )
     problems += _state_problems(project, bid)
     if _conflicted(reviewer, organization):
         message = (

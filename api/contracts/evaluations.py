@@ -21,7 +21,7 @@ from api.contracts.models import Contract, Evaluation, EvaluationStage, Payment,
 from api.contracts.tranches import city_today
 from api.errors import DomainError, ErrorCode, Problem
 from api.fairs.models import MIN_RESIDENT_WEIGHT, RESIDENT_COMPONENT_KEYS, Fair
-from api.fairs.scoresheet import sheet_problems, weighted_total, weights_of
+from api.fairs.scoresheet import names_of, sheet_problems, weighted_total, weights_of
 from api.live.events import EventKind, FairEvent
 from api.live.runtime import announce
 from api.matching import index
@@ -74,7 +74,9 @@ async def record_evaluation(
     fair = await Fair.get(id=project.fair_id)
     weights = weights_of(fair.evaluation_components)
     problems = weight_problems(fair)
-    problems += sheet_problems(marks, weights, "scores", "component")
+    problems += sheet_problems(
+        marks, weights, "scores", "component", names_of(fair.evaluation_components)
+    )
     problems += await _order_problems(project, stage)
     if problems:
         raise DomainError(problems)

@@ -24,35 +24,44 @@ def weights_of(items: Sequence[dict[str, Any]]) -> dict[str, float]:
     return {str(item["key"]): float(item["weight"]) for item in items}
 
 
+def names_of(items: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """``{key: name}``: what a person calls each criterion or component ("需求契合度")."""
+    return {str(item["key"]): str(item.get("name") or item["key"]) for item in items}
+
+
 def sheet_problems(
     marks: Sequence[tuple[str, float]],
     weights: dict[str, float],
     argument: str,
     key_field: str,
+    names: dict[str, str] | None = None,
 ) -> list[Problem]:
     """Every problem of ``marks``: unknown, repeated or missing keys, marks out of 0..100.
 
     ``argument`` is the list's name in the request ("scores") and ``key_field`` the
-    name of the key in each entry ("criterion", "component"), for the field paths.
+    name of the key in each entry ("criterion", "component"), for the field paths;
+    ``names`` gives the messages the criteria's names instead of their keys.
     """
     problems = []
     seen: set[str] = set()
+    names = names or {}
     for i, (key, score) in enumerate(marks):
         key_path = [argument, str(i), key_field]
         if key not in weights:
             message = f"第 {i + 1} 项的评分项“{key}”不是本届规定的评分项。Unknown key."
             problems.append(Problem(ErrorCode.INVALID_INPUT, message, key_path))
         elif key in seen:
-            message = f"评分项“{key}”重复打分，每项只能打一次分。Scored twice."
+            message = f"评分项“{names.get(key, key)}”重复打分，每项只能打一次分。Scored twice."
             problems.append(Problem(ErrorCode.INVALID_INPUT, message, key_path))
         seen.add(key)
         if not MIN_SCORE <= score <= MAX_SCORE:
-            message = f"第 {i + 1} 项的分数必须在 0 到 100 之间，收到 {score}。Out of range."
+            what = f"“{names[key]}”" if key in names else f"第 {i + 1} 项"
+            message = f"{what}的分数必须在 0 到 100 之间，收到 {score:g}。Out of range."
             problems.append(Problem(ErrorCode.INVALID_INPUT, message, [argument, str(i), "score"]))
     missing = [key for key in weights if key not in seen]
     if missing:
-        names = "、".join(missing)
-        message = f"还有评分项没有打分：{names}。每一项都必须打分。Missing: {', '.join(missing)}."
+        listed = "、".join(names.get(key, key) for key in missing)
+        message = f"还有评分项没有打分：{listed}。每一项都必须打分。Missing: {', '.join(missing)}."
         problems.append(Problem(ErrorCode.INVALID_INPUT, message, [argument]))
     return problems
 

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from api.auth.models import Role
 from api.bidding.models import Award as AwardRow
 from api.bidding.models import Bid as BidRow
 from api.bidding.queries import visible_bids
 from api.projects.models import Project as ProjectRow
-from schema.bidding.loaders import BidByIdLoader
+from schema.bidding.loaders import BidByIdLoader, ReviewScoreByBidAndReviewerLoader
 from schema.connections import Connection, visible_connection
 from schema.context import Info
 from schema.organizations.loaders import OrganizationByIdLoader
@@ -32,6 +33,12 @@ async def _organization(info: Info, organization_id: int) -> Organization:
     row = await info.context.loader(OrganizationByIdLoader).load(organization_id)
     assert row is not None
     return Organization.from_row(row)
+
+
+@strawberry.type(description="我给这份投标打的分。The viewing reviewer's own score sheet.")
+class MyReview:
+    total: float = strawberry.field(description="加权总分。Weighted total of my sheet.")
+    at: datetime = strawberry.field(description="打分时间。When I scored it.")
 
 
 @strawberry.type(
@@ -63,6 +70,18 @@ class Bid(Node):
     @strawberry.field(description="投标的社会组织。The bidding organization.")
     async def organization(self, info: Info) -> OrganizationRef:
         return await _organization(info, self.row.organization_id)
+
+    @strawberry.field(
+        description="当前评审专家自己对这份投标的打分；未打分或不是评审专家时为空，"
+        "评审据此区分待评和已评。The viewing reviewer's own sheet, if any."
+    )
+    async def my_review(self, info: Info) -> MyReview | None:
+        account = info.context.account
+        if account is None or account.role is not Role.REVIEWER or account.supervisor_id is None:
+            return None
+        loader = info.context.loader(ReviewScoreByBidAndReviewerLoader)
+        row = await loader.load((self.row.id, account.supervisor_id))
+        return MyReview(total=row.total, at=row.at) if row else None
 
     @classmethod
     def from_row(cls, row: BidRow) -> Bid:

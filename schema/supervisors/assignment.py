@@ -47,7 +47,8 @@ class AssignSupervisorsPayload:
 
 @strawberry.type(description="项目的督导指派（仅主办方可见）。How a supervisor was chosen.")
 class SupervisorAssignment:
-    fit: float = strawberry.field(description="匹配度 0..1。How well the supervisor fits.")
+    fit: float = strawberry.field(description="匹配度 0..3：专长对口 +2，服务区域覆盖项目所在区 +1"
+        "（负荷与回避是必须满足的条件）。How well the supervisor fits, 0..3.")
     reasons: list[str] = strawberry.field(description="指派理由。Why this supervisor.")
     assigned_at: datetime = strawberry.field(description="指派时间。Assigned at.")
     row: strawberry.Private[Assignment]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from graphql import build_schema, parse, validate
@@ -58,3 +59,22 @@ def test_document_is_valid_against_the_served_schema(label: str, document: str) 
     schema = build_schema(SCHEMA.read_text(encoding="utf-8"))
     errors = validate(schema, parse(document))
     assert not errors, f"{label}: " + "; ".join(e.message for e in errors)
+
+
+def test_graphiql_runs_from_vendored_files_only(open_page: Any) -> None:
+    # Given the API explorer, where a government intranet has no CDN,
+    watched = open_page()
+    page = watched.page
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: outside.append(request.url)
+        if not request.url.startswith(watched.base) and not request.url.startswith("data:")
+        else None,
+    )
+    page.goto(f"{watched.base}/graphql")
+    # when it opens, then GraphiQL's editor is drawn (no console error, no failed request:
+    # the fixture checks), and nothing was asked of any other host.
+    page.locator(".graphiql-container .graphiql-editors").wait_for()
+    assert outside == []
+    watched.shot("graphiql")

@@ -382,19 +382,25 @@ def test_reviewer_scores_the_bid(open_page: Any, competitive: Target) -> None:
     # the fair's criteria and weights are shown, and the bid waits on its project;
     page.locator("#criteria-title").wait_for()
     assert page.locator(".criteria-list li").count() == 5
+    # the queue counts what is left to score, with a plain 打分 button on each bid;
+    tally = page.locator(".review-tally")
+    assert re.search(r"待评\s*[1-9]", tally.inner_text())
     project = page.locator(".review-project", has=page.get_by_role("link", name=competitive.title))
-    bid = project.locator("details.bid-review").first
-    bid.locator("summary").click()
+    bid = project.locator("article.bid-review").first
+    todo_before = int(tally.locator(".tally").first.locator("strong").inner_text())
+    bid.get_by_role("button", name="打分", exact=True).click()
     # when the reviewer fills the sheet and submits it,
     inputs = bid.locator(".score-sheet input")
     for i in range(inputs.count()):
         inputs.nth(i).fill(str(70 + 5 * i))
     bid.get_by_role("button", name="提交评分").click()
-    # then it is saved and the bid has a score and a rank.
+    # then it is saved, the bid has a score and a rank, and one fewer waits.
     bid.get_by_text("评分已保存").wait_for()
     page.wait_for_function(
-        "(el) => /第 1 名/.test(el.textContent)", arg=bid.locator("summary").element_handle()
+        "(el) => /第 1 名/.test(el.textContent)", arg=bid.locator(".bid-review-head").element_handle()
     )
+    assert int(tally.locator(".tally").first.locator("strong").inner_text()) == todo_before - 1
+    assert bid.get_by_role("button", name="收起").count() == 1
     watched.shot("review")
 
 
@@ -414,7 +420,8 @@ def test_organizer_assigns_a_supervisor_pays_and_evaluates(open_page: Any, targe
     # then the awarded project has one, with the reasons for the choice.
     row = page.locator("tr", has=page.get_by_role("link", name=target.title))
     row.locator("strong").wait_for()
-    assert "匹配度" in row.inner_text()
+    assert re.search(r"3 项条件(全部|中 \d 项)符合", row.inner_text())
+    assert "%" not in row.inner_text()
     watched.shot("console-supervisors-assigned")
 
     # When the first tranche is paid with its voucher number,

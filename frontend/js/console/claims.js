@@ -124,7 +124,7 @@ export default {
             <award-action v-if="awardable(p) || awarded[p.id]" :project="p" @awarded="(payload) => onAwarded(p, payload)" />
           </div>
           <div class="table-wrap">
-            <table>
+            <table class="stack-on-phone">
               <caption class="visually-hidden">{{ t('project.bids') }}</caption>
               <thead><tr>
                 <th scope="col">{{ t('bid.organization') }}</th><th scope="col">{{ t('bid.amount') }}</th><th scope="col">{{ t('bid.managementFee') }}</th>
@@ -132,9 +132,9 @@ export default {
               </tr></thead>
               <tbody>
                 <tr v-for="{ node: b } in p.bids.edges" :key="b.id">
-                  <td>{{ b.organization.name }}</td><td class="money">{{ yuan(b.amount) }}</td><td class="money">{{ yuan(b.managementFee) }}</td>
-                  <td>{{ b.socialWorkers }}</td><td>{{ score(b.score) }}<template v-if="b.rank"> · {{ t('bid.rank', { n: b.rank }) }}</template></td>
-                  <td>{{ label('bidStatus', b.status) }}</td><td>{{ dateTime(b.submittedAt) }}</td>
+                  <td :data-label="t('bid.organization')">{{ b.organization.name }}</td><td class="money" :data-label="t('bid.amount')">{{ yuan(b.amount) }}</td><td class="money" :data-label="t('bid.managementFee')">{{ yuan(b.managementFee) }}</td>
+                  <td :data-label="t('bid.socialWorkersShort')">{{ b.socialWorkers }}</td><td :data-label="t('bid.score')">{{ score(b.score) }}<template v-if="b.rank"> · {{ t('bid.rank', { n: b.rank }) }}</template></td>
+                  <td :data-label="t('bid.status')">{{ label('bidStatus', b.status) }}</td><td :data-label="t('bid.submittedAt')">{{ dateTime(b.submittedAt) }}</td>
                 </tr>
               </tbody>
             </table>

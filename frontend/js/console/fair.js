@@ -107,7 +107,7 @@ export default {
       <error-state v-else-if="error" :message="error" :retry="load" />
       <empty-state v-else-if="!fairs.length" :text="t('hall.noFair')" />
       <div v-else class="table-wrap">
-        <table>
+        <table class="stack-on-phone">
           <caption class="visually-hidden">{{ t('console.fair') }}</caption>
           <thead><tr>
             <th scope="col">{{ t('fair.edition') }}</th><th scope="col">{{ t('fair.name') }}</th><th scope="col">{{ t('fair.windowLabel') }}</th>
@@ -115,10 +115,10 @@ export default {
           </tr></thead>
           <tbody>
             <tr v-for="f in fairs" :key="f.id">
-              <td>{{ f.edition }}</td>
-              <td>{{ f.name }} <span class="badge" :class="f.isOpen ? 'status-published' : 'neutral'">{{ f.isOpen ? t('fair.open') : t('fair.closed') }}</span></td>
-              <td>{{ dateTime(f.opensAt) }} – {{ dateTime(f.closesAt) }}</td>
-              <td>{{ count(f.stats.projectCount) }}</td><td>{{ count(f.stats.awardedCount) }}</td>
+              <td :data-label="t('fair.edition')">{{ f.edition }}</td>
+              <td :data-label="t('fair.name')">{{ f.name }} <span class="badge" :class="f.isOpen ? 'status-published' : 'neutral'">{{ f.isOpen ? t('fair.open') : t('fair.closed') }}</span></td>
+              <td :data-label="t('fair.windowLabel')">{{ dateTime(f.opensAt) }} – {{ dateTime(f.closesAt) }}</td>
+              <td :data-label="t('stats.projects')">{{ count(f.stats.projectCount) }}</td><td :data-label="t('stats.awarded')">{{ count(f.stats.awardedCount) }}</td>
               <td class="actions">
                 <button type="button" class="button small secondary" @click="edit(f)">{{ t('action.edit') }}</button>
                 <button v-if="f.isOpen" type="button" class="button small link" @click="closeNow(f)">{{ t('fair.closeNow') }}</button>

@@ -29,6 +29,16 @@ mutation AssignSupervisors($fair: ID!) {
   }
 }`;
 
+/**
+ * A supervisor's fit (0..3: expertise +2, district +1; load and conflicts of interest are
+ * conditions every assignment meets) in the words people read: how many of the three
+ * conditions hold, never "300%".
+ */
+export function fitWords(fit) {
+  const met = 1 + (fit >= 2 ? 1 : 0) + (fit % 2 === 1 ? 1 : 0);
+  return met === 3 ? t("fit.all") : t("fit.some", { met });
+}
+
 export default {
   name: "SupervisorsSection",
   components: { EmptyState, ErrorState, FormAlert, LoadingState },
@@ -45,6 +55,7 @@ export default {
     this.load();
   },
   methods: {
+    fitWords,
     async load(after = null) {
       if (!after) this.loading = true;
       this.error = "";
@@ -99,7 +110,7 @@ export default {
       <error-state v-else-if="error" :message="error" :retry="() => load()" />
       <empty-state v-else-if="!projects.length" :text="t('assign.none')" />
       <div v-else class="table-wrap">
-        <table>
+        <table class="stack-on-phone">
           <caption class="visually-hidden">{{ t('console.supervisors') }}</caption>
           <thead><tr>
             <th scope="col">{{ t('project.title') }}</th><th scope="col">{{ t('award.organization') }}</th>
@@ -107,11 +118,12 @@ export default {
           </tr></thead>
           <tbody>
             <tr v-for="p in projects" :key="p.id">
-              <td><a :href="href('/project/' + p.id)">{{ p.title }}</a><span class="small muted block">{{ p.code }} · {{ label('serviceClass', p.serviceClass) }} · {{ p.district.name }}</span></td>
-              <td>{{ p.award ? p.award.organization.name : '—' }}</td>
-              <td><template v-if="p.supervisor"><strong>{{ p.supervisor.name }}</strong><span class="small muted block">{{ p.supervisor.affiliation }}</span></template>
+              <td :data-label="t('project.title')"><a :href="href('/project/' + p.id)">{{ p.title }}</a><span class="small muted block">{{ p.code }} · {{ label('serviceClass', p.serviceClass) }} · {{ p.district.name }}</span></td>
+              <td :data-label="t('award.organization')">{{ p.award ? p.award.organization.name : '—' }}</td>
+              <td :data-label="t('project.supervisor')"><template v-if="p.supervisor"><strong>{{ p.supervisor.name }}</strong><span class="small muted block">{{ p.supervisor.affiliation }}</span></template>
                 <span v-else class="badge status-bidding">{{ t('assign.waiting') }}</span></td>
-              <td class="small"><template v-if="p.supervisorAssignment">{{ t('card.fit') }} {{ percent(p.supervisorAssignment.fit) }}：{{ p.supervisorAssignment.reasons.join('；') }}</template></td>
+              <td class="small" :data-label="t('assign.why')"><template v-if="p.supervisorAssignment"><span class="strong block">{{ fitWords(p.supervisorAssignment.fit) }}</span>
+                <ul class="reason-list"><li v-for="r in p.supervisorAssignment.reasons" :key="r">{{ r }}</li></ul></template></td>
             </tr>
           </tbody>
         </table>

@@ -94,6 +94,7 @@ export default {
       error: "",
       moreError: "",
       loaded: Boolean(cache.data),
+      filtersOpen: false, // phones: the filters below the search box fold away until asked for
       SERVICE_CLASSES,
       PROCUREMENTS,
       STATUSES,
@@ -237,7 +238,7 @@ export default {
         </template>
       </header>
 
-      <form class="filters card" role="search" :aria-label="t('hall.filters')" @submit.prevent="apply">
+      <form class="filters card" :class="{ folded: !filtersOpen }" role="search" :aria-label="t('hall.filters')" @submit.prevent="apply">
         <div class="field search-field">
           <label for="hall-search">{{ t('hall.search') }}</label>
           <div class="input-row">
@@ -245,6 +246,8 @@ export default {
             <button type="submit" class="button">{{ t('action.search') }}</button>
           </div>
         </div>
+        <button type="button" class="button link filters-toggle" :aria-expanded="filtersOpen" @click="filtersOpen = !filtersOpen">
+          {{ filtersOpen ? t('hall.lessFilters') : activeFilters ? t('hall.moreFiltersOn') : t('hall.moreFilters') }}</button>
         <div class="field">
           <label for="hall-class">{{ t('project.serviceClass') }}</label>
           <select id="hall-class" v-model="draft.class" @change="apply">

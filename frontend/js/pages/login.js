@@ -6,6 +6,17 @@ import { navigate, route } from "../router.js";
 import { homeOf, login, logout, session } from "../session.js";
 import { FieldErrors, FormAlert } from "../components/states.js";
 
+// Pages everyone sees anyway: logging in from one of them goes to one's own workspace.
+const PUBLIC_LISTS = ["/", "/hall", "/results", "/stats", "/board", "/login"];
+
+/** Where a login lands: the page that asked for it (a project to claim, a console
+ * section), else the role's workspace — never back to the public hall. */
+export function landing(next, account) {
+  const path = (next || "").split("?")[0];
+  if (!path.startsWith("/") || PUBLIC_LISTS.includes(path)) return homeOf(account);
+  return next;
+}
+
 export default {
   name: "LoginPage",
   components: { FieldErrors, FormAlert },
@@ -34,8 +45,7 @@ export default {
       try {
         const result = await login(this.username.trim(), this.password);
         if (result.ok) {
-          const next = route.query.next;
-          navigate(next && next.startsWith("/") && next !== "/login" ? next : homeOf(session.account));
+          navigate(landing(route.query.next, session.account));
           return;
         }
         this.general = result.errors.map((e) => e.text);

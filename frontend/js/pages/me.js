@@ -126,7 +126,7 @@ export default {
           <h2 id="mybids-title">{{ t('me.bids') }} <span class="result-count">{{ myBids.length }}</span></h2>
           <empty-state v-if="!myBids.length" :text="t('me.noBids')" />
           <div v-else class="table-wrap">
-            <table>
+            <table class="stack-on-phone">
               <caption class="visually-hidden">{{ t('me.bids') }}</caption>
               <thead><tr>
                 <th scope="col">{{ t('project.title') }}</th><th scope="col">{{ t('project.procurement') }}</th>
@@ -135,14 +135,14 @@ export default {
               </tr></thead>
               <tbody>
                 <tr v-for="{ project, bid } in myBids" :key="bid.id">
-                  <td><a :href="href('/project/' + project.id)">{{ project.title }}</a><br><span class="small muted">{{ project.code }}</span></td>
-                  <td>{{ label('procurement', project.procurement) }}</td>
-                  <td class="money">{{ yuan(bid.amount) }}</td>
-                  <td class="money">{{ yuan(bid.managementFee) }}</td>
-                  <td>{{ label('bidStatus', bid.status) }} · <status-badge :status="project.status" />
+                  <td :data-label="t('project.title')"><a :href="href('/project/' + project.id)">{{ project.title }}</a><br><span class="small muted">{{ project.code }}</span></td>
+                  <td :data-label="t('project.procurement')">{{ label('procurement', project.procurement) }}</td>
+                  <td class="money" :data-label="t('bid.amount')">{{ yuan(bid.amount) }}</td>
+                  <td class="money" :data-label="t('bid.managementFee')">{{ yuan(bid.managementFee) }}</td>
+                  <td :data-label="t('bid.status')">{{ label('bidStatus', bid.status) }} · <status-badge :status="project.status" />
                     <span v-if="bid.releaseNotice" class="release-notice">{{ t('bid.released', { reason: bid.releaseNotice }) }}</span></td>
-                  <td>{{ score(bid.score) }}<template v-if="bid.rank"> · {{ t('bid.rank', { n: bid.rank }) }}</template></td>
-                  <td>{{ dateTime(bid.submittedAt) }}</td>
+                  <td :data-label="t('bid.score')">{{ score(bid.score) }}<template v-if="bid.rank"> · {{ t('bid.rank', { n: bid.rank }) }}</template></td>
+                  <td :data-label="t('bid.submittedAt')">{{ dateTime(bid.submittedAt) }}</td>
                 </tr>
               </tbody>
             </table>

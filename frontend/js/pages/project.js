@@ -52,6 +52,11 @@ export default {
     bids() {
       return this.project.bids.edges.map((e) => e.node);
     },
+    /** Withdrawn rows shown in the table: bidCount counts only bids still in the running,
+     * so the heading says both, and never "0 家" above a 已撤回 row. */
+    withdrawnShown() {
+      return this.bids.filter((b) => b.status === "WITHDRAWN").length;
+    },
     myBid() {
       const org = this.account?.organization;
       return org ? this.bids.find((b) => b.organization.id === org.id && b.status !== "WITHDRAWN") : null;
@@ -236,11 +241,11 @@ export default {
 
         <section class="card" aria-labelledby="bids-title">
           <h2 id="bids-title">{{ project.procurement === 'DIRECT' ? t('project.claims') : t('project.bids') }}
-            <span class="result-count">{{ t('card.bids', { n: project.bidCount }) }}</span></h2>
+            <span class="result-count">{{ withdrawnShown ? t('project.bidsActive', { n: project.bidCount, w: withdrawnShown }) : t('card.bids', { n: project.bidCount }) }}</span></h2>
           <p v-if="bidsHidden" class="muted">{{ t('project.bidsHidden') }}</p>
           <p v-else-if="!bids.length" class="muted">{{ t('project.noBids') }}</p>
           <div v-else class="table-wrap">
-            <table>
+            <table class="stack-on-phone">
               <caption class="visually-hidden">{{ t('project.bids') }}</caption>
               <thead><tr>
                 <th scope="col">{{ t('bid.organization') }}</th><th scope="col">{{ t('bid.amount') }}</th>
@@ -250,13 +255,13 @@ export default {
               </tr></thead>
               <tbody>
                 <tr v-for="bid in bids" :key="bid.id">
-                  <td><a v-if="seesRecords" :href="href('/organization/' + bid.organization.id)">{{ bid.organization.name }}</a><template v-else>{{ bid.organization.name }}</template></td>
-                  <td class="money">{{ yuan(bid.amount) }}</td>
-                  <td class="money">{{ yuan(bid.managementFee) }}</td>
-                  <td>{{ bid.socialWorkers }}</td>
-                  <td>{{ label('bidStatus', bid.status) }}<span v-if="bid.releaseNotice" class="release-notice">{{ t('bid.released', { reason: bid.releaseNotice }) }}</span></td>
-                  <td>{{ score(bid.score) }}<template v-if="bid.rank"> · {{ t('bid.rank', { n: bid.rank }) }}</template></td>
-                  <td>{{ dateTime(bid.submittedAt) }}</td>
+                  <td :data-label="t('bid.organization')"><a v-if="seesRecords" :href="href('/organization/' + bid.organization.id)">{{ bid.organization.name }}</a><template v-else>{{ bid.organization.name }}</template></td>
+                  <td class="money" :data-label="t('bid.amount')">{{ yuan(bid.amount) }}</td>
+                  <td class="money" :data-label="t('bid.managementFee')">{{ yuan(bid.managementFee) }}</td>
+                  <td :data-label="t('bid.socialWorkersShort')">{{ bid.socialWorkers }}</td>
+                  <td :data-label="t('bid.status')">{{ label('bidStatus', bid.status) }}<span v-if="bid.releaseNotice" class="release-notice">{{ t('bid.released', { reason: bid.releaseNotice }) }}</span></td>
+                  <td :data-label="t('bid.score')">{{ score(bid.score) }}<template v-if="bid.rank"> · {{ t('bid.rank', { n: bid.rank }) }}</template></td>
+                  <td :data-label="t('bid.submittedAt')">{{ dateTime(bid.submittedAt) }}</td>
                   <td>
                     <template v-if="myBid && bid.id === myBid.id && bid.status === 'SUBMITTED' && project.fair.isOpen">
                       <button v-if="confirmWithdraw !== bid.id" type="button" class="button small secondary" @click="confirmWithdraw = bid.id">{{ t('bid.withdraw') }}</button>
