@@ -76,6 +76,8 @@ LIST_SIZES: dict[str, int] = {
     "Fair.criteria": MAX_CRITERIA,
     "Fair.evaluationComponents": MAX_CRITERIA,
     "FairStats.byServiceClass": len(ServiceClass),
+    "SatisfactionSurvey.questions": 5,  # a fair asks 3 to 5
+    "Satisfaction.questions": 5,
     # Bounded by the city.
     "Query.districts": CITY_DISTRICTS,
     "FairStats.byDistrict": CITY_DISTRICTS,
@@ -107,6 +109,7 @@ TYPE_SIZES: dict[str, int] = {
 FIRST_CAPS: dict[str, int] = {
     "Project.matchingOrganizations": MAX_MATCHES,
     "Organization.matchingProjects": MAX_MATCHES,
+    "Satisfaction.comments": 100,
 }
 """The largest ``first`` a list field accepts (connections: the page size cap)."""
 

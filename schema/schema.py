@@ -44,6 +44,8 @@ from schema.spreadsheets.mutations import SpreadsheetsMutation
 from schema.supervisors.assignment import AssignmentMutation
 from schema.supervisors.mutations import SupervisorsMutation
 from schema.supervisors.queries import SupervisorsQuery
+from schema.surveys.mutations import SurveysMutation
+from schema.surveys.queries import SurveysQuery
 
 Query = merge_types(
     "Query",
@@ -57,6 +59,7 @@ Query = merge_types(
         PlacesQuery,
         CatalogQuery,
         AuditQuery,
+        SurveysQuery,
     ),
 )
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
@@ -76,6 +79,7 @@ MUTATIONS: tuple[type, ...] = (
     SupervisorsMutation,
     ProjectsMutation,
     SpreadsheetsMutation,
+    SurveysMutation,
 )
 Mutation = merge_types("Mutation", MUTATIONS)
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]

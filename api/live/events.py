@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     SUPERVISOR_ASSIGNED = "SUPERVISOR_ASSIGNED"
     EVALUATED = "EVALUATED"  # an evaluation recorded (passed, or failed: terminated)
     PAID = "PAID"  # a tranche paid
+    SURVEY_OPENED = "SURVEY_OPENED"  # residents may now rate the project (satisfaction survey)
 
 
 # Kinds whose organization is a bidder: bids are private until the award, so only those
