@@ -1,0 +1,196 @@
+"""What residents said: the figures after the threshold, moderated comments, and the
+survey's score as the beneficiary component of an evaluation."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.audit.models import AuditEntry
+from api.auth.models import Role
+from api.contracts.models import Evaluation
+from api.ratelimit import parse_limits
+from api.settings import Settings
+from api.surveys.aggregate import to_score
+from schema.ratelimit import RateLimitPolicy
+from schema.relay import to_global_id
+from tests import factories
+from tests.sessions import token_for
+from tests.survey_support import (
+    MODERATE,
+    answer,
+    codes,
+    satisfaction,
+    submit,
+    surveyed_project,
+)
+
+EVALUATE = """
+mutation Evaluate($project: ID!, $scores: [EvaluationScoreInput!]!, $reason: String) {
+  recordEvaluation(project: $project, stage: MIDTERM, scores: $scores, beneficiaryOverrideReason: $reason) {
+    evaluation { score passed } errors { code field message }
+  }
+}
+"""
+
+
+@pytest.fixture
+async def organizer(app) -> str:
+    return await token_for(Role.ORGANIZER)
+
+
+def marks(beneficiary: float) -> list[dict[str, object]]:
+    scores = {"community": 80, "beneficiary": beneficiary, "third_party": 80, "finance": 80}
+    return [{"component": k, "score": v} for k, v in scores.items()]
+
+
+async def evaluate(gql, project, beneficiary: float, token: str, reason: str | None = None):
+    variables = {
+        "project": to_global_id("Project", project.id),
+        "scores": marks(beneficiary),
+        "reason": reason,
+    }
+    return (await gql(EVALUATE, variables, token))["data"]["recordEvaluation"]
+
+
+async def test_figures_stay_hidden_until_the_threshold_then_show(gql) -> None:
+    # Given a window that shows figures from 3 answers
+    project, code = await surveyed_project(gql, min_answers=3)
+    await submit(gql, code, answer(5, (5, 5, 4)))
+    await submit(gql, code, answer(4, (4, 3, 4)))
+    # When two residents have answered, only the count is known
+    below = await satisfaction(gql, project)
+    assert below is not None
+    assert (below["count"], below["minAnswers"], below["shown"]) == (2, 3, False)
+    assert below["mean"] is None and below["distribution"] is None and below["score"] is None
+    assert below["questions"] is None
+    # When the third answers, the figures appear
+    await submit(gql, code, answer(2, (3, 2, 5)))
+    shown = await satisfaction(gql, project)
+    assert shown is not None
+    assert shown["shown"] is True
+    assert shown["distribution"] == [0, 1, 0, 1, 1]
+    assert shown["mean"] == pytest.approx(3.67)
+    assert shown["score"] == to_score(11 / 3) == 66.7
+    assert {q["key"]: q["mean"] for q in shown["questions"]} == {
+        "attitude": 4.0,
+        "usefulness": pytest.approx(3.33),
+        "convenience": pytest.approx(4.33),
+    }
+
+
+async def test_a_project_never_surveyed_has_no_satisfaction(gql) -> None:
+    project = await factories.project(await factories.fair())
+    assert await satisfaction(gql, project) is None
+
+
+async def test_the_link_is_shown_to_those_who_run_the_survey_not_to_every_visitor(gql) -> None:
+    project, code = await surveyed_project(gql)
+    public = await satisfaction(gql, project)
+    assert public is not None and public["window"] == {"code": None, "link": None, "isOpen": True}
+    publisher = await token_for(Role.PUBLISHER, publisher_id=project.publisher_id)
+    own = await satisfaction(gql, project, publisher)
+    assert own is not None and own["window"]["code"] == code
+
+
+async def test_comments_are_public_only_once_moderated(gql) -> None:
+    # Given three answers past the threshold, two with comments
+    project, code = await surveyed_project(gql, min_answers=3)
+    await submit(gql, code, answer(comment="老人们很喜欢每周的活动。"))
+    await submit(gql, code, answer(comment="联系电话 13800138000 找我"))
+    await submit(gql, code, answer())
+    publisher = await token_for(Role.PUBLISHER, publisher_id=project.publisher_id)
+    # Then visitors see no comment yet, while the publisher sees both, pending
+    public = await satisfaction(gql, project)
+    assert public is not None and public["comments"] == []
+    managed = await satisfaction(gql, project, publisher)
+    assert managed is not None
+    assert [c["status"] for c in managed["comments"]] == ["PENDING", "PENDING"]
+    by_text = {c["text"]: c["id"] for c in managed["comments"]}
+    # When the publisher approves one and rejects the other
+    approve = {"comment": by_text["老人们很喜欢每周的活动。"], "approve": True}
+    reject = {"comment": by_text["联系电话 13800138000 找我"], "approve": False}
+    approved = (await gql(MODERATE, approve, publisher))["data"]["moderateSatisfactionComment"]
+    rejected = (await gql(MODERATE, reject, publisher))["data"]["moderateSatisfactionComment"]
+    assert approved["comment"]["status"] == "APPROVED" and rejected["errors"] == []
+    # Then visitors see the approved one only, and both decisions are in the audit trail
+    public = await satisfaction(gql, project)
+    assert public is not None
+    assert [c["text"] for c in public["comments"]] == ["老人们很喜欢每周的活动。"]
+    actions = await AuditEntry.filter(action="moderateSatisfactionComment").order_by("-id").limit(2)
+    assert sorted(e.detail["status"] for e in actions) == ["APPROVED", "REJECTED"]
+
+
+async def test_only_the_organizer_or_the_projects_publisher_moderates(gql) -> None:
+    project, code = await surveyed_project(gql)
+    await submit(gql, code, answer(comment="很好"))
+    managed = await satisfaction(gql, project, await token_for(Role.ORGANIZER))
+    assert managed is not None
+    comment = managed["comments"][0]["id"]
+    other = await token_for(Role.PUBLISHER, publisher_id=(await factories.publisher()).id)
+    for token, code_ in ((other, "FORBIDDEN"), (None, "UNAUTHENTICATED")):
+        payload = (await gql(MODERATE, {"comment": comment, "approve": True}, token))["data"]
+        assert [c for c, _ in codes(payload["moderateSatisfactionComment"])] == [code_]
+    bad = {"comment": to_global_id("SurveyComment", 2**31 - 1), "approve": True}
+    payload = (await gql(MODERATE, bad, other))["data"]["moderateSatisfactionComment"]
+    assert codes(payload) == [("NOT_FOUND", ["comment"])]
+
+
+async def test_the_evaluation_takes_the_survey_score_or_a_reason_to_differ(gql, organizer) -> None:
+    # Given a survey past its threshold: marks 5, 4, 4 → mean 4.33 → score 83.3
+    project, code = await surveyed_project(gql, min_answers=3)
+    for overall in (5, 4, 4):
+        await submit(gql, code, answer(overall))
+    figures = await satisfaction(gql, project)
+    assert figures is not None and figures["score"] == 83.3
+    # When the organizer enters another beneficiary mark without a reason, it is refused
+    refused = await evaluate(gql, project, 95, organizer)
+    assert codes(refused) == [("INVALID_INPUT", ["beneficiaryOverrideReason"])]
+    assert "83.3" in refused["errors"][0]["message"]
+    assert not await Evaluation.filter(project_id=project.id).exists()
+    # When the organizer gives a reason, the override is recorded and audited
+    reason = "入户回访 40 位老人，满意度高于扫码答卷。"
+    recorded = await evaluate(gql, project, 95, organizer, reason)
+    assert recorded["errors"] == [] and recorded["evaluation"]["passed"] is True
+    entry = await AuditEntry.filter(action="recordEvaluation").order_by("-id").first()
+    assert entry is not None
+    assert entry.detail["beneficiarySurvey"] == {
+        "survey": code,
+        "answers": 3,
+        "surveyScore": 83.3,
+        "entered": 95.0,
+        "overridden": True,
+        "reason": reason,
+    }
+
+
+async def test_confirming_the_survey_score_needs_no_reason(gql, organizer) -> None:
+    project, code = await surveyed_project(gql, min_answers=3)
+    for overall in (5, 5, 3):
+        await submit(gql, code, answer(overall))
+    payload = await evaluate(gql, project, 83.3, organizer)
+    assert payload["errors"] == []
+    entry = await AuditEntry.filter(action="recordEvaluation").order_by("-id").first()
+    assert entry is not None and entry.detail["beneficiarySurvey"]["overridden"] is False
+
+
+async def test_below_the_threshold_the_organizer_enters_the_mark_freely(gql, organizer) -> None:
+    project, code = await surveyed_project(gql, min_answers=3)
+    await submit(gql, code, answer(1))
+    payload = await evaluate(gql, project, 90, organizer)
+    assert payload["errors"] == []
+    entry = await AuditEntry.filter(action="recordEvaluation").order_by("-id").first()
+    assert entry is not None and "beneficiarySurvey" not in entry.detail
+
+
+def test_answers_count_against_their_own_limit_per_address() -> None:
+    # Given the default limits
+    policy = RateLimitPolicy(Settings())
+    from graphql import FieldNode, NameNode
+
+    fields = [FieldNode(name=NameNode(value=n)) for n in ("submitSatisfactionSurvey", "claimProject")]
+    # When one request holds an answer and another mutation
+    hits = policy.hits(fields, {}, "10.0.0.1", None)
+    # Then the answer counts in the survey bucket of the address, the other as a mutation
+    by_key = {hit.key: (hit.limits, hit.cost) for hit in hits}
+    assert by_key[("survey", "10.0.0.1")] == (parse_limits("30/minute; 300/day"), 1)
+    assert by_key[("mutation", "ip:10.0.0.1")][1] == 1
