@@ -187,7 +187,9 @@ def test_answers_count_against_their_own_limit_per_address() -> None:
     policy = RateLimitPolicy(Settings())
     from graphql import FieldNode, NameNode
 
-    fields = [FieldNode(name=NameNode(value=n)) for n in ("submitSatisfactionSurvey", "claimProject")]
+    fields = [
+        FieldNode(name=NameNode(value=n)) for n in ("submitSatisfactionSurvey", "claimProject")
+    ]
     # When one request holds an answer and another mutation
     hits = policy.hits(fields, {}, "10.0.0.1", None)
     # Then the answer counts in the survey bucket of the address, the other as a mutation

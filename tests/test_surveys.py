@@ -62,7 +62,9 @@ async def test_an_organizer_opens_a_window_with_a_short_link_and_the_fairs_quest
 async def test_the_projects_publisher_may_open_a_window_another_publisher_may_not(gql) -> None:
     project = await project_in_delivery()
     other = await factories.publisher()
-    refused = await open_window(gql, project, await token_for(Role.PUBLISHER, publisher_id=other.id))
+    refused = await open_window(
+        gql, project, await token_for(Role.PUBLISHER, publisher_id=other.id)
+    )
     assert [c for c, _ in codes(refused)] == ["FORBIDDEN"]
     own = await token_for(Role.PUBLISHER, publisher_id=project.publisher_id)
     assert (await open_window(gql, project, own))["errors"] == []

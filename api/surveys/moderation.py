@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from tortoise.transactions import in_transaction
 
 from api.audit.log import record
-from api.auth.models import Account
+from api.auth.models import Account, Role
+from api.auth.permissions import require
 from api.errors import DomainError, ErrorCode
 from api.projects.models import Project
 from api.surveys.access import require_manager
@@ -19,6 +20,7 @@ async def moderate_comment(
     actor: Account | None, answer_id: int | None, approve: bool
 ) -> SurveyAnswer:
     """Make a comment public (approve) or keep it hidden for good (reject)."""
+    require(actor, Role.ORGANIZER, Role.PUBLISHER)  # who is asking comes first
     answer = await SurveyAnswer.get_or_none(id=answer_id) if answer_id is not None else None
     if answer is None or answer.comment is None:
         message = "没有这条意见。No such comment."

@@ -16,7 +16,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from api.audit.log import record
-from api.auth.models import Account
+from api.auth.models import Account, Role
+from api.auth.permissions import require
 from api.errors import DomainError, ErrorCode, Problem
 from api.fairs.models import Fair
 from api.live.events import EventKind, FairEvent
@@ -49,6 +50,7 @@ async def open_survey(
     opens_at: datetime | None = None,
 ) -> SatisfactionSurvey:
     """A new window for the project, with the questions of its fair as they are now."""
+    require(actor, Role.ORGANIZER, Role.PUBLISHER)  # who is asking comes first
     project = await project_or_refusal(project_id)
     account = require_manager(actor, project)
     now = datetime.now(UTC)
@@ -73,6 +75,7 @@ async def open_survey(
 
 async def close_survey(actor: Account | None, survey_id: int | None) -> SatisfactionSurvey:
     """End a window now; answers already given stay."""
+    require(actor, Role.ORGANIZER, Role.PUBLISHER)
     survey = await _survey_or_refusal(survey_id)
     project = await Project.get(id=survey.project_id)
     account = require_manager(actor, project)
