@@ -40,6 +40,7 @@ from seeds.generator import FairSeed, OrganizationSeed, SupervisorSeed, generate
 from seeds.history import play_past_fair
 from seeds.nanjing import DISTRICTS, publishers
 from seeds.projects import ProjectSeed
+from seeds.surveys import open_demo_survey
 
 
 async def load(scale: str = "demo", *, progress: Progress | None = None) -> dict[str, int]:
@@ -57,6 +58,7 @@ async def load(scale: str = "demo", *, progress: Progress | None = None) -> dict
     if scale == "demo":
         await ensure_demo_accounts(seed, publisher_ids, organizations, supervisors, report)
         await play_past_fair(min(f.edition for f in seed.fairs))
+        await open_demo_survey(min(f.edition for f in seed.fairs))
     await refresh_statistics()
     return await count_rows()
 
