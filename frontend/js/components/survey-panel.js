@@ -125,7 +125,7 @@ export const SurveyPanel = {
             </li>
           </ol>
           <ul class="plain-list small">
-            <li v-for="q in satisfaction.questions" :key="q.key">{{ q.text }}：<strong>{{ q.mean === null ? '—' : q.mean.toFixed(2) }}</strong></li>
+            <li v-for="q in satisfaction.questions" :key="q.key">{{ q.text }} <strong>{{ q.mean === null ? '—' : q.mean.toFixed(2) }}</strong></li>
           </ul>
         </div>
         <div v-if="manages && window.link" class="survey-window">
