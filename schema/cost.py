@@ -77,6 +77,7 @@ LIST_SIZES: dict[str, int] = {
     "Fair.evaluationComponents": MAX_CRITERIA,
     "FairStats.byServiceClass": len(ServiceClass),
     "SatisfactionSurvey.questions": 5,  # a fair asks 3 to 5
+    "Fair.surveyQuestions": 5,
     "Satisfaction.questions": 5,
     # Bounded by the city.
     "Query.districts": CITY_DISTRICTS,

@@ -196,3 +196,71 @@ def test_answers_count_against_their_own_limit_per_address() -> None:
     by_key = {hit.key: (hit.limits, hit.cost) for hit in hits}
     assert by_key[("survey", "10.0.0.1")] == (parse_limits("30/minute; 300/day"), 1)
     assert by_key[("mutation", "ip:10.0.0.1")][1] == 1
+
+
+FAIR_SETTINGS = """
+mutation CreateFair($input: FairInput!) {
+  createFair(input: $input) {
+    fair { id surveyMinAnswers surveyQuestions { key text } }
+    errors { code field message }
+  }
+}
+"""
+
+
+def fair_input(**survey: object) -> dict[str, object]:
+    from datetime import timedelta
+
+    now = factories.now()
+    return {
+        "edition": factories.edition(),
+        "name": "第八届社洽会",
+        "opensAt": (now - timedelta(days=1)).isoformat(),
+        "closesAt": (now + timedelta(days=30)).isoformat(),
+        **survey,
+    }
+
+
+async def test_a_fair_sets_its_survey_questions_and_threshold(gql, organizer) -> None:
+    # Given a fair created with four questions and a threshold of 20
+    questions = [
+        {"key": "on_time", "text": "社工是否按时到达？"},
+        {"key": "respect", "text": "您是否感到被尊重？"},
+        {"key": "useful", "text": "服务是否解决了您的困难？"},
+        {"key": "again", "text": "您愿意再次参加吗？"},
+    ]
+    payload = (
+        await gql(
+            FAIR_SETTINGS,
+            {"input": fair_input(surveyQuestions=questions, surveyMinAnswers=20)},
+            organizer,
+        )
+    )["data"]["createFair"]
+    assert payload["errors"] == []
+    assert payload["fair"]["surveyMinAnswers"] == 20
+    assert payload["fair"]["surveyQuestions"] == questions
+    # When a survey of one of its projects opens, the window asks those questions
+    from api.fairs.models import Fair
+    from schema.relay import pk_of
+
+    fair = await Fair.get(id=pk_of(payload["fair"]["id"], "Fair"))
+    project = await factories.project(fair)
+    await factories.contract(project, await factories.organization())
+    from tests.survey_support import open_window
+
+    opened = await open_window(gql, project, organizer)
+    assert [q["key"] for q in opened["survey"]["questions"]] == [q["key"] for q in questions]
+    assert opened["survey"]["minAnswers"] == 20
+
+
+async def test_a_fairs_survey_settings_are_checked(gql, organizer) -> None:
+    two = [{"key": "a", "text": "问题一"}, {"key": "a", "text": ""}]
+    given = fair_input(surveyQuestions=two, surveyMinAnswers=1)
+    payload = (await gql(FAIR_SETTINGS, {"input": given}, organizer))["data"]["createFair"]
+    assert sorted(tuple(f) for _, f in codes(payload)) == [
+        ("input", "surveyMinAnswers"),
+        ("input", "surveyQuestions"),
+        ("input", "surveyQuestions", "1", "key"),
+        ("input", "surveyQuestions", "1", "text"),
+    ]
+    assert {c for c, _ in codes(payload)} == {"INVALID_INPUT"}
