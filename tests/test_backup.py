@@ -252,16 +252,33 @@ def test_restore_refuses_a_database_a_server_still_has_open(seeded: Path, live: 
     assert rows(live, "SELECT count(*) FROM tortoise_migrations") == [(len(known_migrations()),)]
 
 
+# What each migration after 0002 did, undone in SQLite, to make a backup of before it.
+UNDO: dict[str, list[str]] = {
+    "models.0003_match_slot_anywhere_index": ["DROP INDEX idx_match_slot_anywhere"],
+    "models.0006_satisfaction_surveys": [
+        "DROP TABLE survey_answer",
+        "DROP TABLE satisfaction_survey",
+        "ALTER TABLE fair DROP COLUMN survey_questions",
+        "ALTER TABLE fair DROP COLUMN survey_min_answers",
+    ],
+}
+
+
 def test_restoring_an_older_backup_applies_the_migrations_it_lacks(
     seeded: Path, tmp_path: Path
 ) -> None:
-    # Given a backup made before the last migration existed,
+    # Given a backup made before the migrations since 0002 existed (their effects undone),
     older = tmp_path / "older.sqlite"
     shutil.copyfile(seeded, older)
+    assert list(UNDO) == known_migrations()[2:], "every migration after 0002 has its undo here"
     last = known_migrations()[-1]
     with contextlib.closing(sqlite3.connect(older)) as connection:
-        connection.execute("DROP INDEX idx_match_slot_anywhere")  # what 0003 creates
-        connection.execute("DELETE FROM tortoise_migrations WHERE app || '.' || name = ?", (last,))
+        for name, statements in reversed(UNDO.items()):
+            for statement in statements:
+                connection.execute(statement)
+            connection.execute(
+                "DELETE FROM tortoise_migrations WHERE app || '.' || name = ?", (name,)
+            )
         connection.commit()
     # when it is restored, then the restore brings it up to this code's migrations.
     target = tmp_path / "db.sqlite"
