@@ -3,26 +3,33 @@ survey's score as the beneficiary component of an evaluation."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from graphql import FieldNode, NameNode
 
 from api.audit.models import AuditEntry
 from api.auth.models import Role
 from api.contracts.models import Evaluation
+from api.fairs.models import Fair
 from api.ratelimit import parse_limits
 from api.settings import Settings
 from api.surveys.aggregate import to_score
 from schema.ratelimit import RateLimitPolicy
-from schema.relay import to_global_id
+from schema.relay import pk_of, to_global_id
 from tests import factories
 from tests.sessions import token_for
 from tests.survey_support import (
     MODERATE,
+    SUBMIT,
     answer,
     codes,
+    open_window,
     satisfaction,
     submit,
     surveyed_project,
 )
+from tests.test_rate_limits import limited_app, limited_settings, new_ip, refused
 
 EVALUATE = """
 mutation Evaluate($project: ID!, $scores: [EvaluationScoreInput!]!, $reason: String) {
@@ -185,7 +192,6 @@ async def test_below_the_threshold_the_organizer_enters_the_mark_freely(gql, org
 def test_answers_count_against_their_own_limit_per_address() -> None:
     # Given the default limits
     policy = RateLimitPolicy(Settings())
-    from graphql import FieldNode, NameNode
 
     fields = [
         FieldNode(name=NameNode(value=n)) for n in ("submitSatisfactionSurvey", "claimProject")
@@ -209,8 +215,6 @@ mutation CreateFair($input: FairInput!) {
 
 
 def fair_input(**survey: object) -> dict[str, object]:
-    from datetime import timedelta
-
     now = factories.now()
     return {
         "edition": factories.edition(),
@@ -240,13 +244,10 @@ async def test_a_fair_sets_its_survey_questions_and_threshold(gql, organizer) ->
     assert payload["fair"]["surveyMinAnswers"] == 20
     assert payload["fair"]["surveyQuestions"] == questions
     # When a survey of one of its projects opens, the window asks those questions
-    from api.fairs.models import Fair
-    from schema.relay import pk_of
 
     fair = await Fair.get(id=pk_of(payload["fair"]["id"], "Fair"))
     project = await factories.project(fair)
     await factories.contract(project, await factories.organization())
-    from tests.survey_support import open_window
 
     opened = await open_window(gql, project, organizer)
     assert [q["key"] for q in opened["survey"]["questions"]] == [q["key"] for q in questions]
@@ -264,3 +265,24 @@ async def test_a_fairs_survey_settings_are_checked(gql, organizer) -> None:
         ("input", "surveyQuestions", "1", "text"),
     ]
     assert {c for c, _ in codes(payload)} == {"INVALID_INPUT"}
+
+
+async def test_answers_from_one_address_are_limited_apart_from_other_mutations(gql) -> None:
+    # Given an open survey and a rate-limited app allowing 3 answers a day per address
+
+    _, code = await surveyed_project(gql)
+    settings = limited_settings(rate_limit_survey="3/day", rate_limit_mutations="1/day")
+    async with limited_app(settings) as client:
+        ip = new_ip()
+        async with client(ip) as c:
+            # When four residents behind one address answer
+            responses = [await c.post(SUBMIT, {"code": code, "input": answer()}) for _ in range(4)]
+            # Then three answers are taken, although the mutation limit is 1, and the
+            # fourth is refused with 429 before it runs
+            for response in responses[:3]:
+                assert response.json()["data"]["submitSatisfactionSurvey"]["accepted"] is True
+            refused(responses[3])
+        async with client(new_ip()) as other:
+            # And another address still answers
+            response = await other.post(SUBMIT, {"code": code, "input": answer()})
+            assert response.json()["data"]["submitSatisfactionSurvey"]["accepted"] is True

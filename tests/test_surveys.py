@@ -16,6 +16,7 @@ from tests import factories
 from tests.sessions import token_for
 from tests.survey_support import (
     CLOSE,
+    OPEN,
     SURVEY,
     answer,
     codes,
@@ -100,8 +101,6 @@ async def test_a_window_must_close_in_the_future_and_within_92_days(
         "project": to_global_id("Project", project.id),
         "closesAt": (factories.now() + closes_in).isoformat(),
     }
-    from tests.survey_support import OPEN
-
     payload = (await gql(OPEN, variables, organizer))["data"]["openSatisfactionSurvey"]
     assert codes(payload) == [("INVALID_INPUT", field)]
 
@@ -207,8 +206,6 @@ async def test_a_closed_window_refuses_answers_in_chinese(gql, organizer) -> Non
 
 async def test_a_window_not_yet_open_refuses_answers(gql, organizer) -> None:
     project = await project_in_delivery()
-    from tests.survey_support import OPEN
-
     variables = {
         "project": to_global_id("Project", project.id),
         "opensAt": (factories.now() + timedelta(days=1)).isoformat(),
