@@ -25,10 +25,12 @@ from tests.survey_support import (
     answer,
     codes,
     open_window,
+    project_in_delivery,
     satisfaction,
     submit,
     surveyed_project,
 )
+from tests.test_live import subscribe
 from tests.test_rate_limits import limited_app, limited_settings, new_ip, refused
 
 EVALUATE = """
@@ -286,3 +288,14 @@ async def test_answers_from_one_address_are_limited_apart_from_other_mutations(g
             # And another address still answers
             response = await other.post(SUBMIT, {"code": code, "input": answer()})
             assert response.json()["data"]["submitSatisfactionSurvey"]["accepted"] is True
+
+
+async def test_opening_a_survey_is_announced_live(gql, organizer) -> None:
+    # Given a subscriber to the fair of a project in delivery
+    project = await project_in_delivery()
+    public = await subscribe(project.fair_id)
+    # When a survey window opens, the fair's live feed says so
+    assert (await open_window(gql, project, organizer))["errors"] == []
+    event = await public.next()
+    assert event["kind"] == "SURVEY_OPENED"
+    assert event["project"]["id"] == to_global_id("Project", project.id)
