@@ -65,7 +65,8 @@ async def _facts(survey: SatisfactionSurvey, base: str) -> PosterFacts:
     district = await District.get(id=project.district_id)
     award = await Award.get_or_none(project_id=project.id)
     organization = await Organization.get(id=award.organization_id) if award else None
-    place = district.name + (f" · {project.community}" if project.community else "")
+    # A full-width space: the CID font has no middle dot (·).
+    place = district.name + (f"\u3000{project.community}" if project.community else "")
     return PosterFacts(
         project_title=project.title,
         place=place,
