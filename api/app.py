@@ -52,10 +52,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     from api.body_limit import BodyLimit
     from api.downloads import ROUTES as DOWNLOADS
     from api.ocds.web import ROUTES as OCDS_ROUTES
+    from api.surveys.identity import pepper_of
+    from api.surveys.web import ROUTES as SURVEY_ROUTES
     from schema.http import GraphQLView
     from schema.schema import build_schema
 
     settings = settings or load_settings()
+    pepper_of(settings.survey_pepper, settings.production)  # warns at start-up when unset
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         *DOWNLOADS,
         *OCDS_ROUTES,
+        *SURVEY_ROUTES,
         Mount("/", FrontendFiles(directory=FRONTEND, html=True, check_dir=False), name="frontend"),
     ]
     # One handler serves requests and WebSockets, which Starlette types apart.

@@ -26,6 +26,7 @@ MODEL_MODULES = [
     "api.auth.models",
     "api.audit.models",
     "api.matching.models",
+    "api.surveys.models",
 ]
 
 

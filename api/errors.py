@@ -25,6 +25,10 @@ class ErrorCode(StrEnum):
     INVALID_WEIGHTS = "INVALID_WEIGHTS"
     NO_ELIGIBLE_SUPERVISOR = "NO_ELIGIBLE_SUPERVISOR"
     INVALID_STATE = "INVALID_STATE"
+    # Residents' surveys: the window is not open (yet, or any more); one answer per device
+    # and per phone number.
+    SURVEY_CLOSED = "SURVEY_CLOSED"
+    ALREADY_ANSWERED = "ALREADY_ANSWERED"
 
 
 class Problem:

@@ -45,6 +45,15 @@ class Settings:
     rate_limit_login: str = "300/minute"  # login attempts per client IP
     rate_limit_login_user: str = "10/minute"  # login attempts per client IP and username
     rate_limit_mutations: str = "60/minute"  # per signed-in account, else per client IP
+    # Residents' survey answers per client IP (instead of the mutation limit): a community
+    # hall behind one address may see dozens of residents answer within minutes.
+    rate_limit_survey: str = "30/minute; 300/day"
+    # The secret key of the device-token and phone-number hashes of survey answers
+    # (api/surveys/identity.py). None: a fixed development key, with a warning in production.
+    survey_pepper: str | None = None
+    # The address residents reach the site by, for the QR code's link (``https://…``);
+    # None: the address the organizer's own request came in by.
+    public_url: str | None = None
     # The OCDS ocid prefix (``ocds-`` + 6 characters). A publisher registers its own with
     # the OCDS Helpdesk; the default is a placeholder that is nobody's registered prefix.
     ocid_prefix: str = DEFAULT_OCID_PREFIX
@@ -111,4 +120,7 @@ def load_settings() -> Settings:
         response_cache_ttl=float(
             env.get("SHEQIA_RESPONSE_CACHE_TTL", Settings.response_cache_ttl)
         ),
+        rate_limit_survey=env.get("SHEQIA_RATE_LIMIT_SURVEY", Settings.rate_limit_survey),
+        survey_pepper=env.get("SHEQIA_SURVEY_PEPPER") or None,
+        public_url=(env.get("SHEQIA_PUBLIC_URL") or "").strip().rstrip("/") or None,
     )

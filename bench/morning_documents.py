@@ -57,6 +57,11 @@ query ProjectPage($id: ID!) {
     evaluations { stage score passed at }
     payments { tranche share amount dueOn status paidAt }
     matchingOrganizations(first: 5) { score reasons organization { id name grade socialWorkers } }
+    satisfaction {
+      count minAnswers shown mean distribution score questions { key text mean }
+      window { id code link qrCodeUrl posterUrl isOpen opensAt closesAt }
+      comments(first: 50) { id text status submittedAt }
+    }
   }
 }
 """

@@ -77,6 +77,9 @@ LIST_SIZES: dict[str, int] = {
     "Fair.criteria": MAX_CRITERIA,
     "Fair.evaluationComponents": MAX_CRITERIA,
     "FairStats.byServiceClass": len(ServiceClass),
+    "SatisfactionSurvey.questions": 5,  # a fair asks 3 to 5
+    "Fair.surveyQuestions": 5,
+    "Satisfaction.questions": 5,
     # Bounded by the city.
     "Query.districts": CITY_DISTRICTS,
     "FairStats.byDistrict": CITY_DISTRICTS,
@@ -116,6 +119,7 @@ FIRST_CAPS: dict[str, int] = {
     "Project.matchingOrganizations": MAX_MATCHES,
     "Organization.matchingProjects": MAX_MATCHES,
     "Project.supervisorCandidates": MAX_CANDIDATES,
+    "Satisfaction.comments": 100,
 }
 """The largest ``first`` a list field accepts (connections: the page size cap)."""
 

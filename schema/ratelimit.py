@@ -41,6 +41,9 @@ from api.settings import Settings
 
 CODE = "RATE_LIMITED"
 LOGIN = "login"
+# Residents answer without an account: counted per client IP under a limit of their own,
+# instead of the mutation limit, since a community hall may share one address.
+SURVEY = "submitSatisfactionSurvey"
 # As login reads a username (api/auth/login.py): spaces around and past 64 characters
 # make no other account, so they make no other bucket either.
 MAX_USERNAME = 64
@@ -54,6 +57,7 @@ class RateLimitPolicy:
         self.login = parse_limits(settings.rate_limit_login)
         self.login_user = parse_limits(settings.rate_limit_login_user)
         self.mutations = parse_limits(settings.rate_limit_mutations)
+        self.survey = parse_limits(settings.rate_limit_survey)
 
     def hits(
         self, fields: list[FieldNode], variables: Mapping[str, Any], ip: str, account: str | None
@@ -67,7 +71,10 @@ class RateLimitPolicy:
         ]
         if usernames:
             hits.append(Hit(self.login, ("login", ip), usernames.total()))
-        others = len(fields) - usernames.total()
+        answers = sum(1 for f in fields if f.name.value == SURVEY)
+        if answers:
+            hits.append(Hit(self.survey, ("survey", ip), answers))
+        others = len(fields) - usernames.total() - answers
         if others:
             who = f"account:{account}" if account else f"ip:{ip}"
             hits.append(Hit(self.mutations, ("mutation", who), others))

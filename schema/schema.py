@@ -47,6 +47,8 @@ from schema.supervisors.assignment import AssignmentMutation
 from schema.supervisors.mutations import SupervisorsMutation
 from schema.supervisors.queries import SupervisorsQuery
 from schema.supervisors.reassignment import ReassignmentMutation
+from schema.surveys.mutations import SurveysMutation
+from schema.surveys.queries import SurveysQuery
 
 Query = merge_types(
     "Query",
@@ -60,6 +62,7 @@ Query = merge_types(
         PlacesQuery,
         CatalogQuery,
         AuditQuery,
+        SurveysQuery,
     ),
 )
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
@@ -81,6 +84,7 @@ MUTATIONS: tuple[type, ...] = (
     ProjectsMutation,
     ProjectWithdrawalMutation,
     SpreadsheetsMutation,
+    SurveysMutation,
 )
 Mutation = merge_types("Mutation", MUTATIONS)
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]

@@ -42,6 +42,7 @@ from seeds.generator import FairSeed, OrganizationSeed, Seed, SupervisorSeed, ge
 from seeds.history import play_past_fair
 from seeds.nanjing import DISTRICTS, publishers
 from seeds.projects import ProjectSeed
+from seeds.surveys import open_demo_survey
 
 
 async def load(scale: str = "demo", *, progress: Progress | None = None) -> dict[str, int]:
@@ -63,6 +64,7 @@ async def load(scale: str = "demo", *, progress: Progress | None = None) -> dict
         # The open fair's claims and bids first: it plays only a fair nobody has touched.
         await play_current_fair(max(f.edition for f in seed.fairs), demo_org)
         await _showcase(seed, districts, publisher_ids, items, organizations, report)
+        await open_demo_survey(min(f.edition for f in seed.fairs))
     await refresh_statistics()
     return await count_rows()
 

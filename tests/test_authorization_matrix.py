@@ -21,6 +21,8 @@ MISSING_FAIR = to_global_id("Fair", 2_000_000_000)
 MISSING_DISTRICT = to_global_id("District", 2_000_000_000)
 MISSING_PUBLISHER = to_global_id("Publisher", 2_000_000_000)
 MISSING_SUPERVISOR = to_global_id("Supervisor", 2_000_000_000)
+MISSING_SURVEY = to_global_id("SatisfactionSurvey", 2_000_000_000)
+MISSING_COMMENT = to_global_id("SurveyComment", 2_000_000_000)
 
 FAIR_INPUT = '{edition: 1, name: "x", opensAt: "2030-01-01T00:00:00+08:00", closesAt: "2030-02-01T00:00:00+08:00"}'
 PROJECT_INPUT = (
@@ -101,6 +103,20 @@ MUTATIONS: dict[str, tuple[str, set[Role]]] = {
         f'mutation {{ reassignSupervisor(project: "{MISSING_PROJECT}",'
         f' supervisor: "{MISSING_SUPERVISOR}", reason: "r") {{ errors {{ code }} }} }}',
         {Role.ORGANIZER},
+    ),
+    "openSatisfactionSurvey": (
+        f'mutation {{ openSatisfactionSurvey(project: "{MISSING_PROJECT}",'
+        ' closesAt: "2099-01-01T00:00:00+08:00") { errors { code } } }',
+        {Role.ORGANIZER, Role.PUBLISHER},
+    ),
+    "closeSatisfactionSurvey": (
+        f'mutation {{ closeSatisfactionSurvey(survey: "{MISSING_SURVEY}") {{ errors {{ code }} }} }}',
+        {Role.ORGANIZER, Role.PUBLISHER},
+    ),
+    "moderateSatisfactionComment": (
+        f'mutation {{ moderateSatisfactionComment(comment: "{MISSING_COMMENT}", approve: true)'
+        " { errors { code } } }",
+        {Role.ORGANIZER, Role.PUBLISHER},
     ),
     "logout": ("mutation { logout { errors { code } } }", set(Role)),
 }

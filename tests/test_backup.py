@@ -252,40 +252,46 @@ def test_restore_refuses_a_database_a_server_still_has_open(seeded: Path, live: 
     assert rows(live, "SELECT count(*) FROM tortoise_migrations") == [(len(known_migrations()),)]
 
 
-# How to take each migration since 0003 back out of a SQLite copy, newest first, to make
-# a backup as an older version left it. A new migration adds its own line here.
-UNDO = {
+# What each migration after 0002 did, undone in SQLite, to make a backup of before it.
+UNDO: dict[str, list[str]] = {
+    "models.0003_match_slot_anywhere_index": ["DROP INDEX idx_match_slot_anywhere"],
+    "models.0006_satisfaction_surveys": [
+        "DROP TABLE survey_answer",
+        "DROP TABLE satisfaction_survey",
+        "ALTER TABLE fair DROP COLUMN survey_questions",
+        "ALTER TABLE fair DROP COLUMN survey_min_answers",
+    ],
     "models.0007_project_withdrawal": [
         "ALTER TABLE bid DROP COLUMN release_notice",
         "ALTER TABLE project DROP COLUMN withdrawal_reason",
         "ALTER TABLE project DROP COLUMN withdrawn_at",
     ],
-    "models.0003_match_slot_anywhere_index": ["DROP INDEX idx_match_slot_anywhere"],
 }
 
 
 def test_restoring_an_older_backup_applies_the_migrations_it_lacks(
     seeded: Path, tmp_path: Path
 ) -> None:
-    # Given a backup made before the migrations since 0003 existed,
+    # Given a backup made before the migrations since 0002 existed (their effects undone),
     older = tmp_path / "older.sqlite"
     shutil.copyfile(seeded, older)
-    lacking = [m for m in known_migrations() if m >= "models.0003"]
-    assert set(lacking) == set(UNDO), "add the undo of each new migration to UNDO"
+    assert list(UNDO) == known_migrations()[2:], "every migration after 0002 has its undo here"
+    last = known_migrations()[-1]
     with contextlib.closing(sqlite3.connect(older)) as connection:
-        for migration in sorted(lacking, reverse=True):
-            for statement in UNDO[migration]:
+        for name, statements in reversed(UNDO.items()):
+            for statement in statements:
                 connection.execute(statement)
             connection.execute(
-                "DELETE FROM tortoise_migrations WHERE app || '.' || name = ?", (migration,)
+                "DELETE FROM tortoise_migrations WHERE app || '.' || name = ?", (name,)
             )
         connection.commit()
     # when it is restored, then the restore brings it up to this code's migrations.
     target = tmp_path / "db.sqlite"
     result = sheqia(f"sqlite://{target}", "restore", str(older))
     assert result.exit_code == 0, result.stderr
-    for migration in lacking:
+    for migration in UNDO:
         assert f"applied: {migration}" in result.output
+    assert f"applied: {last}" in result.output
     assert len(rows(target, "SELECT name FROM tortoise_migrations")) == len(known_migrations())
     assert rows(target, "SELECT name FROM pragma_table_info('project') WHERE name = 'withdrawn_at'")
     assert rows(target, "SELECT name FROM sqlite_master WHERE name = 'idx_match_slot_anywhere'")

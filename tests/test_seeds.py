@@ -291,3 +291,23 @@ def test_fair_window_follows_the_clock() -> None:
     current = generate("demo", now=NOW).fairs[-1]
     assert current.opens_at == NOW - timedelta(days=1)
     assert current.closes_at == NOW + timedelta(days=30)
+
+
+async def test_the_demo_has_an_open_survey_past_its_threshold(first_load: dict[str, int]) -> None:
+    # Given the demo loaded, then one project in delivery has an open survey window whose
+    # answers are past the threshold, with comments published and one left to moderate
+    from api.surveys.aggregate import satisfaction_of
+    from api.surveys.models import CommentStatus, SatisfactionSurvey, SurveyAnswer
+
+    surveys = await SatisfactionSurvey.filter(project__fair__edition__in=DEMO_EDITIONS)
+    assert len(surveys) == 1
+    survey = surveys[0]
+    assert (await Project.get(id=survey.project_id)).status == "IN_DELIVERY"
+    figures = (await satisfaction_of([survey.project_id]))[survey.project_id]
+    assert figures.shown and figures.count == 24 and figures.score == 80.2
+    statuses = await SurveyAnswer.filter(survey_id=survey.id, comment__isnull=False).values_list(
+        "comment_status", flat=True
+    )
+    assert sorted(statuses) == sorted(
+        [CommentStatus.APPROVED, CommentStatus.APPROVED, CommentStatus.PENDING]
+    )

@@ -28,6 +28,7 @@ from api.matching import index
 from api.organizations.models import CreditEntry, CreditKind, Organization
 from api.projects.models import Project, ProjectStatus
 from api.supervisors.assignment import release_supervisor
+from api.surveys.evaluation import BENEFICIARY_KEY, check_beneficiary
 
 # The residents' committee and the beneficiaries must weigh at least this much together.
 TOTAL_WEIGHT = 100.0
@@ -61,11 +62,17 @@ def weight_problems(fair: Fair) -> list[Problem]:
 
 
 async def record_evaluation(
-    actor: Account | None, project_id: int | None, stage: EvaluationStage, marks: Marks
+    actor: Account | None,
+    project_id: int | None,
+    stage: EvaluationStage,
+    marks: Marks,
+    beneficiary_reason: str | None = None,
 ) -> Evaluation:
     """Record the evaluation of ``stage`` and apply its consequences.
 
-    ``project_id`` None stands for an id that names no project.
+    ``project_id`` None stands for an id that names no project. When the residents'
+    survey has enough answers, a beneficiary mark other than its score needs
+    ``beneficiary_reason`` (api/surveys/evaluation.py).
     """
     require(actor, Role.ORGANIZER)
     project = await Project.get_or_none(id=project_id) if project_id is not None else None
@@ -78,6 +85,11 @@ async def record_evaluation(
         marks, weights, "scores", "component", names_of(fair.evaluation_components)
     )
     problems += await _order_problems(project, stage)
+    entered = dict(marks).get(BENEFICIARY_KEY)
+    residents = await check_beneficiary(
+        project.id, None if entered is None else float(entered), beneficiary_reason
+    )
+    problems += residents.problems
     if problems:
         raise DomainError(problems)
 
@@ -105,12 +117,10 @@ async def record_evaluation(
             await _on_pass(project, contract, stage, at)
         else:
             await _on_fail(project, contract, stage, at)
-        await record(
-            actor,
-            "recordEvaluation",
-            [evaluation, project],
-            {"stage": stage.value, "score": score, "passed": passed},
-        )
+        detail: dict[str, object] = {"stage": stage.value, "score": score, "passed": passed}
+        if residents.detail is not None:
+            detail["beneficiarySurvey"] = residents.detail
+        await record(actor, "recordEvaluation", [evaluation, project], detail)
     await announce(FairEvent.about(EventKind.EVALUATED, project, contract.organization_id))
     # A credit entry changed the organization's standing in the matching index.
     await index.rebuild([contract.organization_id])

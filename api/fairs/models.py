@@ -26,6 +26,16 @@ DEFAULT_EVALUATION_COMPONENTS: list[dict[str, object]] = [
     {"key": "finance", "name": "财务规范性", "weight": 10.0},
 ]
 
+# What residents are asked besides the overall satisfaction (1–5 each); a fair keeps
+# 3 to 5 of them. Each survey window copies the fair's questions when it opens.
+DEFAULT_SURVEY_QUESTIONS: list[dict[str, object]] = [
+    {"key": "attitude", "text": "服务人员的态度好吗？"},
+    {"key": "usefulness", "text": "这项服务对您有帮助吗？"},
+    {"key": "convenience", "text": "参加服务方便吗（时间、地点）？"},
+]
+# Answers a survey window needs before its figures are shown (the fair's default).
+DEFAULT_SURVEY_MIN_ANSWERS = 10
+
 # Evaluation components that speak for the residents and the beneficiaries.
 RESIDENT_COMPONENT_KEYS = ("community", "beneficiary")
 # The weight they must carry together, at least (percent).
@@ -45,7 +55,18 @@ class Fair(Model):
     # Share of the contract paid after the mid-term evaluation (30–40%).
     midterm_share = fields.DecimalField(max_digits=4, decimal_places=2, default=Decimal("0.40"))
     pass_mark = fields.FloatField(default=60.0)
+    # The residents' survey: None keeps DEFAULT_SURVEY_QUESTIONS.
+    survey_questions = fields.JSONField[list[dict[str, Any]]](null=True)
+    # db_default: the column is added to fairs that already exist.
+    survey_min_answers = fields.SmallIntField(
+        default=DEFAULT_SURVEY_MIN_ANSWERS, db_default=DEFAULT_SURVEY_MIN_ANSWERS
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
+
+    def questions(self) -> list[dict[str, Any]]:
+        """The survey questions in force for this fair."""
+        chosen = self.survey_questions or DEFAULT_SURVEY_QUESTIONS
+        return [dict(q) for q in chosen]
 
     class Meta:
         table = "fair"

@@ -31,6 +31,12 @@ from api.fairs.models import (
     RESIDENT_COMPONENT_KEYS,
     Fair,
 )
+from api.fairs.survey_settings import (
+    QuestionSpec,
+    question_problems,
+    stored_questions,
+    threshold_problems,
+)
 from api.money import CENT
 
 TOTAL_WEIGHT = Decimal(100)
@@ -62,6 +68,8 @@ class FairSpec:
     evaluation_components: list[Weighted] | None = None
     midterm_share: float | None = None
     pass_mark: float | None = None
+    survey_questions: list[QuestionSpec] | None = None
+    survey_min_answers: int | None = None
 
 
 async def create_fair(actor: Account | None, spec: FairSpec) -> Fair:
@@ -124,6 +132,10 @@ def _values(spec: FairSpec) -> dict[str, Any]:
         values["midterm_share"] = Decimal(str(spec.midterm_share)).quantize(CENT)
     if spec.pass_mark is not None:
         values["pass_mark"] = float(spec.pass_mark)
+    if spec.survey_questions is not None:
+        values["survey_questions"] = stored_questions(spec.survey_questions)
+    if spec.survey_min_answers is not None:
+        values["survey_min_answers"] = spec.survey_min_answers
     return values
 
 
@@ -199,6 +211,10 @@ def _spec_problems(spec: FairSpec) -> list[Problem]:
         math.isfinite(spec.pass_mark) and 0 < spec.pass_mark <= 100
     ):
         problems.append(_invalid("评估合格分必须大于 0 且不超过 100。", "passMark"))
+    if spec.survey_questions is not None:
+        problems += question_problems(spec.survey_questions)
+    if spec.survey_min_answers is not None:
+        problems += threshold_problems(spec.survey_min_answers)
     return problems
 
 

@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     # Anything else committed that a reader may see (publishing, settings, the pools):
     # never shown to subscribers, it only tells every worker its cached answers are old.
     CHANGED = "CHANGED"
+    SURVEY_OPENED = "SURVEY_OPENED"  # residents may now rate the project (satisfaction survey)
 
 
 # Kinds whose organization is a bidder: bids are private until the award, so only those

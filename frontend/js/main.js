@@ -17,6 +17,7 @@ import ResultsPage from "./pages/results.js";
 import ReviewPage from "./pages/review.js";
 import StatsPage from "./pages/stats.js";
 import SupervisePage from "./pages/supervise.js";
+import SurveyPage from "./pages/survey.js";
 
 const PAGES = {
   hall: HallPage,
@@ -30,6 +31,7 @@ const PAGES = {
   results: ResultsPage,
   stats: StatsPage,
   board: BoardPage,
+  s: SurveyPage, // a resident's survey, from the poster's QR code (/s/CODE)
 };
 
 const NotFound = {
@@ -74,7 +76,7 @@ const App = {
     },
   },
   template: `
-    <app-header @skip="focusMain" />
+    <app-header v-if="route.parts[0] !== 's'" @skip="focusMain" />
     <main id="main" ref="main" tabindex="-1" :class="{ 'full-width': route.parts[0] === 'board' }">
       <component :is="page" v-if="ready" :key="pageKey" />
       <loading-state v-else />

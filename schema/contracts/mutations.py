@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from api.contracts.evaluations import record_evaluation
@@ -50,9 +52,22 @@ class ContractsMutation:
         project: strawberry.ID,
         stage: EvaluationStage,
         scores: list[EvaluationScoreInput],
+        beneficiary_override_reason: Annotated[
+            str | None,
+            strawberry.argument(
+                description="居民满意度调查已达门槛而“服务对象满意度”与调查得分不同时，须填写"
+                "改动理由（记入审计）。Why the beneficiary mark differs from the survey score."
+            ),
+        ] = None,
     ) -> RecordEvaluationPayload:
         marks = [(s.component, s.score) for s in scores]
-        work = record_evaluation(info.context.account, pk_or_none(project, "Project"), stage, marks)
+        work = record_evaluation(
+            info.context.account,
+            pk_or_none(project, "Project"),
+            stage,
+            marks,
+            beneficiary_override_reason,
+        )
         evaluation, errors = await attempt(work)
         if evaluation is None:
             return RecordEvaluationPayload(evaluation=None, project=None, errors=errors)

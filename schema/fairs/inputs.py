@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from api.fairs.services import FairSpec, Weighted
+from api.fairs.survey_settings import QuestionSpec
 
 
 @strawberry.input(description="评审标准或评估组成项及其权重。A weighted criterion or component.")
@@ -19,6 +20,12 @@ class CriterionInput:
 
     def to_weighted(self) -> Weighted:
         return Weighted(key=self.key, name=self.name, weight=self.weight)
+
+
+@strawberry.input(description="居民满意度调查的一个问题（1–5 分）。A survey question.")
+class SurveyQuestionInput:
+    key: str = strawberry.field(description="稳定的键（小写字母、数字、下划线）。Stable key.")
+    text: str = strawberry.field(description="问题，最多 60 字。The question, in Chinese.")
 
 
 @strawberry.input(
@@ -49,6 +56,18 @@ class FairInput:
         default=None, description="评估合格分，默认 60。Evaluation pass mark (default 60)."
     )
 
+    survey_questions: list[SurveyQuestionInput] | None = strawberry.field(
+        default=None,
+        description="居民满意度调查中总体满意度之外的 3–5 个问题（不填取默认）；"
+        "只影响之后开启的调查。"
+        " The survey's 3–5 questions besides overall satisfaction.",
+    )
+    survey_min_answers: int | None = strawberry.field(
+        default=None,
+        description="满意度调查答卷达到多少份才显示统计（3–500，默认 10）。"
+        " Answers needed before survey figures are shown.",
+    )
+
     def to_spec(self) -> FairSpec:
         return FairSpec(
             edition=self.edition,
@@ -59,6 +78,10 @@ class FairInput:
             evaluation_components=_weighted(self.evaluation_components),
             midterm_share=self.midterm_share,
             pass_mark=self.pass_mark,
+            survey_questions=None
+            if self.survey_questions is None
+            else [QuestionSpec(q.key, q.text) for q in self.survey_questions],
+            survey_min_answers=self.survey_min_answers,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -17,6 +18,11 @@ from schema.loading import then
 from schema.places.types import District, districts_by_ids
 from schema.projects.types import ProjectConnection, ProjectFilter
 from schema.relay import Node, to_global_id
+
+if TYPE_CHECKING:
+    from schema.surveys.types import SurveyQuestion
+
+SurveyQuestionRef = Annotated["SurveyQuestion", strawberry.lazy("schema.surveys.types")]
 
 
 @strawberry.type(description="评审标准或评估组成项及其权重。A weighted criterion.")
@@ -146,6 +152,16 @@ class Fair(Node):
     @strawberry.field(description="评估合格分。Evaluation pass mark.")
     def pass_mark(self) -> float:
         return self.row.pass_mark
+
+    @strawberry.field(description="居民满意度调查中总体满意度之外的问题。The survey's questions.")
+    def survey_questions(self) -> list[SurveyQuestionRef]:
+        from schema.surveys.types import SurveyQuestion
+
+        return [SurveyQuestion(key=q["key"], text=q["text"]) for q in self.row.questions()]
+
+    @strawberry.field(description="满意度调查显示统计所需的答卷数。Survey threshold.")
+    def survey_min_answers(self) -> int:
+        return self.row.survey_min_answers
 
     @strawberry.field(description="本届统计。The fair's figures.")
     async def stats(self) -> FairStats:

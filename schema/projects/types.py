@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from schema.supervisors.assignment import SupervisorAssignment
     from schema.supervisors.reassignment import SupervisorCandidate
     from schema.supervisors.types import Supervisor
+    from schema.surveys.types import Satisfaction
 
 FairRef = Annotated["Fair", strawberry.lazy("schema.fairs.types")]
 AwardRef = Annotated["Award", strawberry.lazy("schema.bidding.types")]
@@ -53,6 +54,7 @@ SupervisorAssignmentRef = Annotated[
 SupervisorCandidateRef = Annotated[
     "SupervisorCandidate", strawberry.lazy("schema.supervisors.reassignment")
 ]
+SatisfactionRef = Annotated["Satisfaction", strawberry.lazy("schema.surveys.types")]
 OrganizationMatchRef = Annotated["OrganizationMatch", strawberry.lazy("schema.organizations.types")]
 
 strawberry.enum(
@@ -210,6 +212,19 @@ class Project(Node):
 
         rows = await info.context.loader(EvaluationsByProjectLoader).load(self.row.id)
         return [Evaluation.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="居民满意度（最近一次调查窗口）；从未调查为 null，答卷不足门槛时只有答卷数。"
+        " Residents' satisfaction from the latest survey window; null when never surveyed."
+    )
+    async def satisfaction(self, info: Info) -> SatisfactionRef | None:
+        from schema.surveys.loaders import SatisfactionByProjectLoader
+        from schema.surveys.types import Satisfaction, manages
+
+        figures = await info.context.loader(SatisfactionByProjectLoader).load(self.row.id)
+        if figures is None:
+            return None
+        return Satisfaction.from_figures(figures, self.row, reveal=manages(info, self.row))
 
     @strawberry.field(description="三笔拨付。The payment tranches.")
     async def payments(self, info: Info) -> list[PaymentRef]:

@@ -14,8 +14,8 @@ mutation RecordPayment($project: ID!, $tranche: Int!, $reference: String!) {
 }`;
 
 const RECORD_EVALUATION = `
-mutation RecordEvaluation($project: ID!, $stage: EvaluationStage!, $scores: [EvaluationScoreInput!]!) {
-  recordEvaluation(project: $project, stage: $stage, scores: $scores) {
+mutation RecordEvaluation($project: ID!, $stage: EvaluationStage!, $scores: [EvaluationScoreInput!]!, $reason: String) {
+  recordEvaluation(project: $project, stage: $stage, scores: $scores, beneficiaryOverrideReason: $reason) {
     evaluation { stage score passed at }
     project { id status }
     errors { code field message }
@@ -96,20 +96,28 @@ export const PaymentTable = {
     </div>`,
 };
 
-/** The organizer's evaluation sheet for a project in delivery. */
+// The component the residents' own survey speaks for.
+const BENEFICIARY = "beneficiary";
+
+/** The organizer's evaluation sheet for a project in delivery; the residents' survey score,
+ * once past its threshold, stands beside the beneficiary component: taken as it is, or
+ * overridden with a reason. */
 export const EvaluationForm = {
   components: { FieldErrors, FormAlert },
   props: {
     project: { type: Object, required: true },
     parts: { type: Array, required: true }, // the fair's evaluationComponents
     passMark: { type: Number, default: 60 },
+    satisfaction: { type: Object, default: null }, // Project.satisfaction
   },
   emits: ["changed"],
   data() {
     const done = new Set((this.project.evaluations ?? []).map((e) => e.stage));
+    const survey = this.satisfaction?.shown ? this.satisfaction.score : null;
     return {
       stage: done.has("MIDTERM") ? "FINAL" : "MIDTERM",
-      scores: Object.fromEntries(this.parts.map((c) => [c.key, ""])),
+      scores: Object.fromEntries(this.parts.map((c) => [c.key, c.key === BENEFICIARY && survey !== null ? String(survey) : ""])),
+      reason: "",
       errors: {},
       general: [],
       sending: false,
@@ -119,6 +127,13 @@ export const EvaluationForm = {
   computed: {
     uid() {
       return `eval-${this.project.id}`;
+    },
+    surveyScore() {
+      return this.satisfaction?.shown ? this.satisfaction.score : null;
+    },
+    overridden() {
+      const entered = Number(this.scores[BENEFICIARY]);
+      return this.surveyScore !== null && this.scores[BENEFICIARY] !== "" && Math.abs(entered - this.surveyScore) > 0.05;
     },
     total() {
       let sum = 0;
@@ -141,8 +156,9 @@ export const EvaluationForm = {
         return;
       }
       const scores = this.parts.map((c) => ({ component: c.key, score: Number(this.scores[c.key]) }));
-      const fields = { stage: "stage", ...Object.fromEntries(this.parts.map((c, i) => [`scores.${i}`, c.key])) };
-      const variables = { project: this.project.id, stage: this.stage, scores };
+      const fields = { stage: "stage", beneficiaryOverrideReason: "reason", ...Object.fromEntries(this.parts.map((c, i) => [`scores.${i}`, c.key])) };
+      const reason = this.overridden ? this.reason.trim() || null : null;
+      const variables = { project: this.project.id, stage: this.stage, scores, reason };
       const payload = await sendForm(this, RECORD_EVALUATION, variables, "recordEvaluation", fields);
       if (!payload) return;
       this.result = payload.evaluation;
@@ -169,7 +185,16 @@ export const EvaluationForm = {
           <input :id="uid + '-' + c.key" v-model="scores[c.key]" type="number" min="0" max="100" step="0.1" inputmode="decimal"
             :aria-invalid="Boolean(errors[c.key])" :aria-describedby="uid + '-' + c.key + '-errors'">
           <field-errors :id="uid + '-' + c.key + '-errors'" :messages="errors[c.key] || []" />
+          <p v-if="c.key === 'beneficiary' && surveyScore !== null" class="hint survey-beside">
+            {{ t('evaluation.surveyScore', { score: score(surveyScore), n: satisfaction.count }) }}
+            <button v-if="overridden" type="button" class="button small link" @click="scores.beneficiary = String(surveyScore)">{{ t('evaluation.useSurvey') }}</button>
+          </p>
         </div>
+      </div>
+      <div v-if="overridden" class="field">
+        <label :for="uid + '-reason'">{{ t('evaluation.overrideReason') }}</label>
+        <textarea :id="uid + '-reason'" v-model="reason" rows="2" maxlength="500" :aria-invalid="Boolean(errors.reason)" :aria-describedby="uid + '-reason-errors'"></textarea>
+        <field-errors :id="uid + '-reason-errors'" :messages="errors.reason || []" />
       </div>
       <p class="hint">{{ t('evaluation.total', { total: total === null ? '—' : score(total), pass: passMark }) }}</p>
       <button type="submit" class="button" :disabled="sending">{{ sending ? t('state.sending') : t('evaluation.record') }}</button>

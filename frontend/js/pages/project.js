@@ -10,6 +10,7 @@ import { ReassignSupervisor } from "../components/reassign-supervisor.js";
 import { WithdrawProject } from "../components/withdraw-project.js";
 import { BID_FIELDS, BidForm } from "../components/bid-form.js";
 import { EvaluationForm, PaymentTable } from "../components/delivery.js";
+import { SATISFACTION_FIELDS, SurveyPanel } from "../components/survey-panel.js";
 import { Lifecycle } from "../components/lifecycle.js";
 import { ErrorState, LoadingState, StatusBadge } from "../components/states.js";
 import { updateHallProject } from "./hall.js";
@@ -28,6 +29,7 @@ query ProjectPage($id: ID!) {
     evaluations { stage score passed at }
     payments { tranche share amount dueOn status paidAt }
     matchingOrganizations(first: 5) { score reasons organization { id name grade socialWorkers } }
+    satisfaction { ${SATISFACTION_FIELDS} }
   }
 }`;
 
@@ -38,7 +40,7 @@ mutation WithdrawBid($bid: ID!) {
 
 export default {
   name: "ProjectPage",
-  components: { AwardAction, BidForm, ErrorState, EvaluationForm, Lifecycle, LoadingState, PaymentTable, ReassignSupervisor, StatusBadge, WithdrawProject },
+  components: { AwardAction, BidForm, ErrorState, EvaluationForm, Lifecycle, LoadingState, PaymentTable, ReassignSupervisor, StatusBadge, SurveyPanel, WithdrawProject },
   data() {
     return { project: null, loading: true, error: "", notFound: false, notice: "", withdrawing: null, withdrawErrors: [], confirmWithdraw: null };
   },
@@ -319,7 +321,7 @@ export default {
             </ul>
             <template v-if="inDelivery">
               <h3>{{ t('evaluation.recordTitle') }}</h3>
-              <evaluation-form :project="project" :parts="project.fair.evaluationComponents" :pass-mark="project.fair.passMark" @changed="load" />
+              <evaluation-form :project="project" :parts="project.fair.evaluationComponents" :pass-mark="project.fair.passMark" :satisfaction="project.satisfaction" @changed="load" />
             </template>
           </section>
           <section class="card" aria-labelledby="payments-title">
@@ -327,6 +329,8 @@ export default {
             <payment-table :project="project" :editable="inDelivery" @changed="load" />
           </section>
         </div>
+
+        <survey-panel v-if="project.satisfaction || (manages && project.status === 'IN_DELIVERY')" :project="project" :manages="manages" @changed="load" />
 
         <section v-if="project.matchingOrganizations.length" class="card" aria-labelledby="matches-title">
           <h2 id="matches-title">{{ t('card.matches') }}</h2>
