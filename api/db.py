@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "api.auth.models",
     "api.audit.models",
     "api.matching.models",
+    "api.idempotency.models",
 ]
 
 
