@@ -50,6 +50,7 @@ async def database_unavailable(
 def create_app(settings: Settings | None = None) -> Starlette:
     from api.body_limit import BodyLimit
     from api.downloads import ROUTES as DOWNLOADS
+    from api.media_type import MediaTypeCase
     from api.ocds.web import ROUTES as OCDS_ROUTES
     from schema.http import GraphQLView
     from schema.schema import build_schema
@@ -68,7 +69,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     graphql = GraphQLView(build_schema(settings), settings)
     routes = [
-        Route("/graphql", BodyLimit(graphql, settings.max_upload_bytes), methods=["GET", "POST"]),
+        Route(
+            "/graphql",
+            BodyLimit(MediaTypeCase(graphql), settings.max_upload_bytes, settings.max_body_bytes),
+            methods=["GET", "POST"],
+        ),
         # Subscriptions (graphql-transport-ws) on the same path, as clients expect.
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),

@@ -11,6 +11,8 @@ DEFAULT_DATABASE_URL = "sqlite://./sheqia.db"
 DEFAULT_OCID_PREFIX = "ocds-sheqia"
 # The largest spreadsheet accepted for upload (bytes); request bodies beyond it are refused.
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# The largest request body that is not an upload (a JSON or application/graphql query).
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
 
 
 def _normalise_url(url: str) -> str:
@@ -33,6 +35,7 @@ class Settings:
     max_tokens: int = 4000
     page_size_cap: int = 100
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     # Where fair events travel between workers: None keeps them in this process.
     broker_url: str | None = None
     max_subscriptions_per_connection: int = 10
@@ -85,6 +88,7 @@ def load_settings() -> Settings:
         env=env.get("SHEQIA_ENV", "development"),
         timezone=env.get("SHEQIA_TIMEZONE", "Asia/Shanghai"),
         max_upload_bytes=int(env.get("SHEQIA_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
+        max_body_bytes=int(env.get("SHEQIA_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
         broker_url=env.get("SHEQIA_BROKER_URL") or None,
         max_query_cost=int(env.get("SHEQIA_MAX_QUERY_COST", Settings.max_query_cost)),
         rate_limits=_switch(env.get("SHEQIA_RATE_LIMITS")),

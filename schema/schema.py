@@ -24,6 +24,7 @@ from schema.bidding.claims import ClaimsMutation
 from schema.bidding.review import ReviewMutation
 from schema.catalog.queries import CatalogQuery
 from schema.contracts.mutations import ContractsMutation
+from schema.control_characters import RefuseControlCharacters
 from schema.cost import cost_rule
 from schema.errors import QueryError
 from schema.fairs.mutations import FairsMutation
@@ -32,7 +33,6 @@ from schema.limits import alias_rule, depth_rule
 from schema.live.execution import SubscriptionEventExecutor
 from schema.live.subscriptions import LiveSubscription
 from schema.node import NodeQuery
-from schema.nul_characters import RefuseNulCharacters
 from schema.organizations.mutations import OrganizationsMutation
 from schema.organizations.queries import OrganizationsQuery
 from schema.places.queries import PlacesQuery
@@ -149,7 +149,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             ValidationCache,
             # After validation, before execution: a refused mutation runs nothing.
             *limits,
-            RefuseNulCharacters,
+            RefuseControlCharacters,
             lambda: MaskUnexpected(
                 should_mask_error=should_mask, error_message="服务器内部错误。Internal error."
             ),

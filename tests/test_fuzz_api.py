@@ -176,9 +176,15 @@ def as_variables(query: str) -> tuple[str, dict[str, Any], list[str]]:
     uploads: list[str] = []
     definitions, arguments = [], []
     for argument in root.arguments or ():
+        value = graphql.value_from_ast_untyped(argument.value)
+        if not _json_encodable(value):
+            # A float literal past double range (1e999) reads as inf, which JSON has no
+            # way to write: that argument stays a literal in the document.
+            arguments.append(argument)
+            continue
         name = graphql.NameNode(value=f"v{len(variables)}")
         kind = declared[argument.name.value].type
-        variables[name.value] = graphql.value_from_ast_untyped(argument.value)
+        variables[name.value] = value
         if graphql.get_named_type(kind).name == "Upload":
             uploads.append(name.value)
             variables[name.value] = None  # the multipart map puts the file here
@@ -197,6 +203,14 @@ def as_variables(query: str) -> tuple[str, dict[str, Any], list[str]]:
         selection_set=graphql.SelectionSetNode(selections=(field,)),
     )
     return graphql.print_ast(graphql.DocumentNode(definitions=(lifted,))), variables, uploads
+
+
+def _json_encodable(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def assert_sound(label: str, query: str, response: httpx.Response) -> None:
@@ -248,7 +262,11 @@ def test_every_root_field_is_fuzzed() -> None:
 # --- the HTTP envelope ---------------------------------------------------------------
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
     lambda inner: st.one_of(
         st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
     ),
@@ -376,13 +394,21 @@ async def test_a_time_whose_utc_falls_off_the_calendar_is_refused(gql, world, in
     assert "超出可表示的范围" in error["message"] and answer["data"] is None
 
 
-@pytest.mark.parametrize("amount", ["1e30", "1" + "0" * 40, "-9.5E+999999999"])
-async def test_an_amount_beyond_28_digits_is_refused_as_out_of_range(gql, amount):
+@pytest.mark.parametrize(
+    ("amount", "reason"),
+    [
+        ("1" + "0" * 40, "金额超出范围"),
+        ("1e30", "不是有效的金额"),
+        ("-9.5E+999999999", "不是有效的金额"),
+    ],
+)
+async def test_an_amount_beyond_28_digits_is_refused_as_out_of_range(gql, amount, reason):
     """An amount of more than 28 digits used to escape the Decimal scalar as Python's
-    ``decimal.InvalidOperation`` (its class name in the message). Now: out of range."""
+    ``decimal.InvalidOperation`` (its class name in the message). Now: out of range, or
+    not an amount at all when written with an exponent."""
     answer = await gql(BUDGET_AT_LEAST, {"min": amount})
     (error,) = answer["errors"]
-    assert "金额超出范围" in error["message"] and "<class" not in error["message"]
+    assert reason in error["message"] and "<class" not in error["message"]
 
 
 @pytest.mark.parametrize(
