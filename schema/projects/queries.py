@@ -6,7 +6,7 @@ import strawberry
 
 from api.auth.models import Role
 from api.projects.models import Project as ProjectRow
-from api.projects.queries import PUBLIC_STATUSES, ProjectQuery, project_queryset
+from api.projects.queries import ProjectQuery, draft_visible, project_queryset
 from schema import preload
 from schema.connections import connection, fetch_page
 from schema.context import Info
@@ -15,13 +15,21 @@ from schema.projects.types import Project, ProjectConnection, ProjectFilter
 from schema.relay import pk_of, search_text
 
 
-def _can_see_drafts(info: Info) -> bool:
-    return info.context.role in (Role.ORGANIZER, Role.PUBLISHER)
+def _drafts_of(info: Info) -> int | None:
+    """The publisher whose drafts the viewer may see (its own), if any."""
+    account = info.context.account
+    if account is None or info.context.role is not Role.PUBLISHER:
+        return None
+    return account.publisher_id
 
 
 def project_query(info: Info, f: ProjectFilter | None, fair_id: int | None) -> ProjectQuery:
     """The domain query for a GraphQL filter, with every value checked."""
-    q = ProjectQuery(fair_id=fair_id, include_drafts=_can_see_drafts(info))
+    q = ProjectQuery(
+        fair_id=fair_id,
+        include_drafts=info.context.role is Role.ORGANIZER,
+        drafts_of=_drafts_of(info),
+    )
     if f is None:
         return q
     if f.fair is not None:
@@ -55,7 +63,8 @@ class ProjectsQuery:
     @strawberry.field(description="按 id 取一个项目。One project by id.")
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
         row = await ProjectRow.get_or_none(id=pk_of(id, "Project"))
-        if row is None or (row.status not in PUBLIC_STATUSES and not _can_see_drafts(info)):
+        organizer = info.context.role is Role.ORGANIZER
+        if row is None or not draft_visible(row, organizer, _drafts_of(info)):
             return None
         return Project.from_row(row)
 
