@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     from api.downloads import ROUTES as DOWNLOADS
     from api.media_type import MediaTypeCase
     from api.ocds.web import ROUTES as OCDS_ROUTES
+    from api.request_id import RequestId
     from schema.http import GraphQLView
     from schema.schema import build_schema
 
@@ -84,5 +85,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # One handler serves requests and WebSockets, which Starlette types apart.
     unavailable: dict[Any, Any] = dict.fromkeys(db.CONNECTION_ERRORS, database_unavailable)
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=unavailable)
+    app.add_middleware(RequestId)
     app.state.settings = settings
     return app

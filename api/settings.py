@@ -48,6 +48,8 @@ class Settings:
     rate_limit_login: str = "300/minute"  # login attempts per client IP
     rate_limit_login_user: str = "10/minute"  # login attempts per client IP and username
     rate_limit_mutations: str = "60/minute"  # per signed-in account, else per client IP
+    # GraphQL introspection (``__schema``/``__type``): None means on, except in production.
+    introspection_switch: bool | None = None
     # The OCDS ocid prefix (``ocds-`` + 6 characters). A publisher registers its own with
     # the OCDS Helpdesk; the default is a placeholder that is nobody's registered prefix.
     ocid_prefix: str = DEFAULT_OCID_PREFIX
@@ -55,6 +57,12 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def introspection(self) -> bool:
+        if self.introspection_switch is not None:
+            return self.introspection_switch
+        return not self.production
 
     @property
     def is_sqlite(self) -> bool:
@@ -99,4 +107,5 @@ def load_settings() -> Settings:
         ),
         rate_limit_mutations=env.get("SHEQIA_RATE_LIMIT_MUTATIONS", Settings.rate_limit_mutations),
         ocid_prefix=env.get("SHEQIA_OCID_PREFIX", "").strip() or DEFAULT_OCID_PREFIX,
+        introspection_switch=_switch(env.get("SHEQIA_INTROSPECTION")),
     )

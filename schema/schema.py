@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
+    DisableIntrospection,
     MaskErrors,
     MaxTokensLimiter,
     ParserCache,
@@ -26,6 +27,7 @@ from schema.catalog.queries import CatalogQuery
 from schema.contracts.mutations import ContractsMutation
 from schema.control_characters import RefuseControlCharacters
 from schema.cost import cost_rule
+from schema.error_log import LoggedSchema
 from schema.errors import QueryError
 from schema.fairs.mutations import FairsMutation
 from schema.fairs.queries import FairsQuery
@@ -132,7 +134,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     if settings.rate_limited:
         policy = RateLimitPolicy(settings)
         limits.append(lambda: RateLimits(policy=policy))
-    return strawberry.Schema(
+    # Introspection tells an attacker the whole API; production turns it off unless asked.
+    introspection: list[Any] = [] if settings.introspection else [DisableIntrospection]
+    return LoggedSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -144,6 +148,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         # and the few documents the front end sends are then served from the caches.
         extensions=[
             lambda: AddValidationRules(rules),  # type: ignore[arg-type]
+            *introspection,
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             ParserCache,
             ValidationCache,
