@@ -50,6 +50,7 @@ async def database_unavailable(
 def create_app(settings: Settings | None = None) -> Starlette:
     from api.body_limit import BodyLimit
     from api.downloads import ROUTES as DOWNLOADS
+    from api.idempotency.web import Idempotency
     from api.media_type import MediaTypeCase
     from api.ocds.web import ROUTES as OCDS_ROUTES
     from api.request_id import RequestId
@@ -72,7 +73,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route(
             "/graphql",
-            BodyLimit(MediaTypeCase(graphql), settings.max_upload_bytes, settings.max_body_bytes),
+            BodyLimit(
+                MediaTypeCase(Idempotency(graphql)),
+                settings.max_upload_bytes,
+                settings.max_body_bytes,
+            ),
             methods=["GET", "POST"],
         ),
         # Subscriptions (graphql-transport-ws) on the same path, as clients expect.

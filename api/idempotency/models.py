@@ -16,7 +16,8 @@ class IdempotentResponse(Model):
     scope = fields.CharField(max_length=64, unique=True)
     body_hash = fields.CharField(max_length=64)
     status = fields.IntField()
-    content_type = fields.CharField(max_length=128)
+    # The response's headers as [name, value] pairs (Set-Cookie of a login included).
+    headers = fields.JSONField[list[list[str]]]()
     body = fields.BinaryField()
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 

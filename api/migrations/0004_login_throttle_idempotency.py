@@ -4,6 +4,8 @@ with an Idempotency-Key (both shared by every worker, hence in the database)."""
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
+import functools
+from json import dumps, loads
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0003_match_slot_anywhere_index')]
@@ -18,7 +20,7 @@ class Migration(migrations.Migration):
                 ('scope', fields.CharField(unique=True, max_length=64)),
                 ('body_hash', fields.CharField(max_length=64)),
                 ('status', fields.IntField()),
-                ('content_type', fields.CharField(max_length=128)),
+                ('headers', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('body', fields.BinaryField()),
                 ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
             ],
