@@ -48,6 +48,7 @@ async def database_unavailable(
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
+    from api.auth.requests import publishes
     from api.body_limit import BodyLimit
     from api.downloads import ROUTES as DOWNLOADS
     from api.idempotency.web import Idempotency
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 MediaTypeCase(Idempotency(graphql)),
                 settings.max_upload_bytes,
                 settings.max_body_bytes,
+                (settings.max_publish_body_bytes, publishes),
             ),
             methods=["GET", "POST"],
         ),

@@ -13,6 +13,9 @@ DEFAULT_OCID_PREFIX = "ocds-sheqia"
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # The largest request body that is not an upload (a JSON or application/graphql query).
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
+# The same for signed-in organizers and publishers: publishProjects takes up to 5,000
+# projects as JSON (about 2 MB).
+DEFAULT_MAX_PUBLISH_BODY_BYTES = 4 * 1024 * 1024
 
 
 def _normalise_url(url: str) -> str:
@@ -36,6 +39,7 @@ class Settings:
     page_size_cap: int = 100
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_publish_body_bytes: int = DEFAULT_MAX_PUBLISH_BODY_BYTES
     # Where fair events travel between workers: None keeps them in this process.
     broker_url: str | None = None
     max_subscriptions_per_connection: int = 10
@@ -97,6 +101,9 @@ def load_settings() -> Settings:
         timezone=env.get("SHEQIA_TIMEZONE", "Asia/Shanghai"),
         max_upload_bytes=int(env.get("SHEQIA_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
         max_body_bytes=int(env.get("SHEQIA_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
+        max_publish_body_bytes=int(
+            env.get("SHEQIA_MAX_PUBLISH_BODY_BYTES", DEFAULT_MAX_PUBLISH_BODY_BYTES)
+        ),
         broker_url=env.get("SHEQIA_BROKER_URL") or None,
         max_query_cost=int(env.get("SHEQIA_MAX_QUERY_COST", Settings.max_query_cost)),
         rate_limits=_switch(env.get("SHEQIA_RATE_LIMITS")),

@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator
 import orjson
 import pytest
 
-from api.settings import DEFAULT_MAX_BODY_BYTES
+from api.auth.models import Role
+from api.settings import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PUBLISH_BODY_BYTES
+from tests.sessions import token_for
 
 SEARCH = "query ($text: String) { organizations(filter: {search: $text}) { totalCount } }"
 
@@ -71,3 +73,44 @@ async def test_a_query_just_under_the_limit_is_answered(client):
     )
     assert response.status_code == 200
     assert response.json()["errors"][0]["message"].startswith("搜索词最长")
+
+
+PUBLISH_SIZED = "query ($text: String) { fairs { edition } }"
+
+
+def _sized_body(size: int) -> bytes:
+    """A JSON query of about ``size`` bytes whose bulk is an unused variable."""
+    return orjson.dumps({"query": PUBLISH_SIZED, "variables": {"text": "x" * size}})
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [(Role.ORGANIZER, True), (Role.PUBLISHER, True), (Role.ORGANIZATION, False), (None, False)],
+)
+async def test_only_organizers_and_publishers_may_send_a_publishing_sized_body(
+    client, role, allowed
+):
+    # Given a 1 MB JSON body (a long publishProjects list is of that size)
+    headers = {"content-type": "application/json"}
+    if role is not None:
+        headers["authorization"] = f"Bearer {await token_for(role)}"
+    # When it is posted by each kind of account, then only those who publish get past
+    # the body limit.
+    response = await client.post("/graphql", content=_sized_body(1024 * 1024), headers=headers)
+    assert (response.status_code != 413) is allowed, response.text
+
+
+async def test_a_made_up_bearer_token_does_not_raise_the_limit(client):
+    headers = {"content-type": "application/json", "authorization": "Bearer made-up-token"}
+    response = await client.post("/graphql", content=_sized_body(1024 * 1024), headers=headers)
+    _too_large(response)
+
+
+async def test_past_the_publishing_limit_even_an_organizer_is_refused(client):
+    headers = {
+        "content-type": "application/json",
+        "authorization": f"Bearer {await token_for(Role.ORGANIZER)}",
+    }
+    body = _sized_body(DEFAULT_MAX_PUBLISH_BODY_BYTES + 1)
+    response = await client.post("/graphql", content=body, headers=headers)
+    assert response.status_code == 413
