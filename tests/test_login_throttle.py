@@ -19,6 +19,7 @@ from api.audit.models import AuditEntry
 from api.auth import login as login_module
 from api.auth.models import Account, LoginThrottle, Role
 from api.auth.throttle import PER_ACCOUNT
+from api.sqlcount import count_statements
 from tests.sessions import PASSWORD, make_account
 
 LOGIN = """
@@ -136,3 +137,19 @@ async def test_guessing_from_many_addresses_locks_the_account_only_briefly(from_
     )
     answer = await log_in(owner, account.username, PASSWORD)
     assert answer["errors"] == [] and answer["token"]
+
+
+async def test_an_unknown_username_costs_the_database_what_a_known_one_does(from_address):
+    # Given a known account and an unknown username, and a count of SQL statements
+    account = await make_account(Role.ORGANIZATION)
+    client = from_address("192.0.2.10")
+    await log_in(client, account.username, "first-wrong-password")  # its rows exist now
+    # When each is tried with a wrong password
+    with count_statements() as known:
+        await log_in(client, account.username, "wrong-password-2")
+    with count_statements() as unknown:
+        await log_in(client, "nobody-by-that-name", "wrong-password-2")
+    # Then the unknown one sends the same lookups and updates; only the known one's inserts
+    # (its tallies' rows, the audit entry) are missing, so timing tells little either way.
+    checks = [s for s in known if not s.startswith("INSERT")]
+    assert [s.split(" WHERE")[0] for s in unknown] == [s.split(" WHERE")[0] for s in checks]

@@ -30,6 +30,8 @@ async def login(username: str, password: str, client: str = "unknown") -> tuple[
     keys = throttle.keys(account.id, client) if account is not None else []
     now = datetime.now(UTC)
     allowed = account is not None
+    if account is None:
+        await throttle.decoy_slots(now)
     for key, tally in keys:
         # Every tally takes its slot, so no attempt slips past a full one.
         allowed = await throttle.take_slot(key, tally, now) and allowed

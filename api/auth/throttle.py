@@ -37,6 +37,7 @@ PER_CLIENT = Tally(5, timedelta(minutes=15))
 PER_ACCOUNT = Tally(50, timedelta(minutes=5))
 # The widest IPv6 address is 45 characters; the column has room for the account id too.
 MAX_CLIENT = 64
+DECOY_KEY = "0|decoy"
 
 
 def keys(account_id: int, client: str) -> list[tuple[str, Tally]]:
@@ -61,6 +62,21 @@ async def take_slot(key: str, tally: Tally, now: datetime) -> bool:
     # attempt's ``_lock_when_full`` sets the lock, so a full tally never locks for ever.
     await _lock_when_full(key, tally, now)
     return taken == 1
+
+
+async def decoy_slots(now: datetime) -> None:
+    """The statements of ``take_slot`` for both tallies, on a key no row has (account ids
+    start at 1): an unknown username costs the database what a known one does, so its
+    answer takes as long."""
+    for _, tally in keys(0, "decoy"):
+        await _lock_when_full(DECOY_KEY, tally, now)
+        await LoginThrottle.filter(key=DECOY_KEY, locked_until__lte=now).update(
+            failed_logins=0, locked_until=None
+        )
+        await LoginThrottle.filter(
+            key=DECOY_KEY, locked_until__isnull=True, failed_logins__lt=tally.limit
+        ).update(failed_logins=F("failed_logins") + 1)
+        await _lock_when_full(DECOY_KEY, tally, now)
 
 
 async def _lock_when_full(key: str, tally: Tally, now: datetime) -> None:
