@@ -49,9 +49,13 @@ async def database_unavailable(
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
+    from api.auth.requests import publishes
     from api.body_limit import BodyLimit
     from api.downloads import ROUTES as DOWNLOADS
+    from api.idempotency.web import Idempotency
+    from api.media_type import MediaTypeCase
     from api.ocds.web import ROUTES as OCDS_ROUTES
+    from api.request_id import RequestId
     from api.surveys.identity import pepper_of
     from api.surveys.web import ROUTES as SURVEY_ROUTES
     from schema.http import GraphQLView
@@ -72,7 +76,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     graphql = GraphQLView(build_schema(settings), settings)
     routes = [
-        Route("/graphql", BodyLimit(graphql, settings.max_upload_bytes), methods=["GET", "POST"]),
+        Route(
+            "/graphql",
+            BodyLimit(
+                MediaTypeCase(Idempotency(graphql)),
+                settings.max_upload_bytes,
+                settings.max_body_bytes,
+                (settings.max_publish_body_bytes, publishes),
+            ),
+            methods=["GET", "POST"],
+        ),
         # Subscriptions (graphql-transport-ws) on the same path, as clients expect.
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
@@ -89,5 +102,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes, lifespan=lifespan, exception_handlers=unavailable, middleware=[gzip]
     )
+    app.add_middleware(RequestId)
     app.state.settings = settings
     return app

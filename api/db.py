@@ -27,6 +27,7 @@ MODEL_MODULES = [
     "api.audit.models",
     "api.matching.models",
     "api.surveys.models",
+    "api.idempotency.models",
 ]
 
 

@@ -7,6 +7,8 @@ decimal type and would add text columns as floats); the model layer only ever se
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -14,6 +16,10 @@ from tortoise.fields import BigIntField
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
+# An amount as people write it: ASCII digits (after NFKC has turned full-width ones into
+# them), thousands separators in their places, at most one decimal point. Decimal() alone
+# also reads "1e5", "Infinity" and digits of every script ("١٢٣"), which no form means.
+WRITTEN_AMOUNT = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 
 
 class MoneyError(ValueError):
@@ -24,8 +30,9 @@ def to_money(value: Any) -> Decimal:
     """Parse ``value`` into CNY with two places; refuse floats, junk and too many decimals."""
     if isinstance(value, float):
         raise MoneyError("金额必须是精确的小数，不能是浮点数")
+    text = _written(value) if isinstance(value, str) else str(value).strip()
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except (InvalidOperation, ValueError) as exc:
         raise MoneyError(f"不是有效的金额：{value!r}") from exc
     if not amount.is_finite():
@@ -37,6 +44,15 @@ def to_money(value: Any) -> Decimal:
     if amount != amount.quantize(CENT):
         raise MoneyError("金额最多保留两位小数（分）")
     return amount.quantize(CENT)
+
+
+def _written(value: str) -> str:
+    """Text a person typed as a plain decimal: full-width digits, point and comma (NFKC),
+    spaces around and thousands separators allowed; exponents and other scripts refused."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not WRITTEN_AMOUNT.fullmatch(text):
+        raise MoneyError(f"不是有效的金额：{value!r}（请写作如 150000.00 或 150,000.00）")
+    return text.replace(",", "")
 
 
 def fen(amount: Decimal) -> int:

@@ -11,6 +11,11 @@ DEFAULT_DATABASE_URL = "sqlite://./sheqia.db"
 DEFAULT_OCID_PREFIX = "ocds-sheqia"
 # The largest spreadsheet accepted for upload (bytes); request bodies beyond it are refused.
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# The largest request body that is not an upload (a JSON or application/graphql query).
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
+# The same for signed-in organizers and publishers: publishProjects takes up to 5,000
+# projects as JSON (about 2 MB).
+DEFAULT_MAX_PUBLISH_BODY_BYTES = 4 * 1024 * 1024
 
 
 def _normalise_url(url: str) -> str:
@@ -33,6 +38,8 @@ class Settings:
     max_tokens: int = 4000
     page_size_cap: int = 100
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_publish_body_bytes: int = DEFAULT_MAX_PUBLISH_BODY_BYTES
     # Where fair events travel between workers: None keeps them in this process.
     broker_url: str | None = None
     max_subscriptions_per_connection: int = 10
@@ -54,6 +61,8 @@ class Settings:
     # The address residents reach the site by, for the QR code's link (``https://…``);
     # None: the address the organizer's own request came in by.
     public_url: str | None = None
+    # GraphQL introspection (``__schema``/``__type``): None means on, except in production.
+    introspection_switch: bool | None = None
     # The OCDS ocid prefix (``ocds-`` + 6 characters). A publisher registers its own with
     # the OCDS Helpdesk; the default is a placeholder that is nobody's registered prefix.
     ocid_prefix: str = DEFAULT_OCID_PREFIX
@@ -66,6 +75,12 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def introspection(self) -> bool:
+        if self.introspection_switch is not None:
+            return self.introspection_switch
+        return not self.production
 
     @property
     def is_sqlite(self) -> bool:
@@ -106,6 +121,10 @@ def load_settings() -> Settings:
         env=env.get("SHEQIA_ENV", "development"),
         timezone=env.get("SHEQIA_TIMEZONE", "Asia/Shanghai"),
         max_upload_bytes=int(env.get("SHEQIA_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
+        max_body_bytes=int(env.get("SHEQIA_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
+        max_publish_body_bytes=int(
+            env.get("SHEQIA_MAX_PUBLISH_BODY_BYTES", DEFAULT_MAX_PUBLISH_BODY_BYTES)
+        ),
         broker_url=env.get("SHEQIA_BROKER_URL") or None,
         max_query_cost=int(env.get("SHEQIA_MAX_QUERY_COST", Settings.max_query_cost)),
         rate_limits=_switch(env.get("SHEQIA_RATE_LIMITS")),
@@ -123,4 +142,5 @@ def load_settings() -> Settings:
         rate_limit_survey=env.get("SHEQIA_RATE_LIMIT_SURVEY", Settings.rate_limit_survey),
         survey_pepper=env.get("SHEQIA_SURVEY_PEPPER") or None,
         public_url=(env.get("SHEQIA_PUBLIC_URL") or "").strip().rstrip("/") or None,
+        introspection_switch=_switch(env.get("SHEQIA_INTROSPECTION")),
     )

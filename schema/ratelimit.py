@@ -123,7 +123,7 @@ class RateLimits(SchemaExtension):
         hits = self.policy.hits(
             fields,
             context.variables or {},
-            _client_ip(asking),
+            client_ip(asking),
             str(account.id) if account is not None else None,
         )
         seconds = await self.policy.limiter.acquire(hits)
@@ -169,7 +169,7 @@ def _username(field: FieldNode, variables: Mapping[str, Any]) -> str:
     return str(value).strip()[:MAX_USERNAME] if value is not None else ""
 
 
-def _client_ip(asking: Any) -> str:
+def client_ip(asking: Any) -> str:
     request = getattr(asking, "request", None)
     client = getattr(request, "client", None)
     return client.host if client is not None else "unknown"

@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
+    DisableIntrospection,
     MaskErrors,
     MaxTokensLimiter,
     ParserCache,
@@ -24,7 +25,9 @@ from schema.bidding.claims import ClaimsMutation
 from schema.bidding.review import ReviewMutation
 from schema.catalog.queries import CatalogQuery
 from schema.contracts.mutations import ContractsMutation
+from schema.control_characters import RefuseControlCharacters
 from schema.cost import cost_rule
+from schema.error_log import LoggedSchema
 from schema.errors import QueryError
 from schema.execution_start import MarkExecution
 from schema.fairs.mutations import FairsMutation
@@ -33,7 +36,6 @@ from schema.limits import alias_rule, depth_rule
 from schema.live.execution import SubscriptionEventExecutor
 from schema.live.subscriptions import LiveSubscription
 from schema.node import NodeQuery
-from schema.nul_characters import RefuseNulCharacters
 from schema.organizations.mutations import OrganizationsMutation
 from schema.organizations.queries import OrganizationsQuery
 from schema.places.queries import PlacesQuery
@@ -141,7 +143,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     if settings.rate_limited:
         policy = RateLimitPolicy(settings)
         limits.append(lambda: RateLimits(policy=policy))
-    return strawberry.Schema(
+    # Introspection tells an attacker the whole API; production turns it off unless asked.
+    introspection: list[Any] = [] if settings.introspection else [DisableIntrospection]
+    return LoggedSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -153,12 +157,13 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         # and the few documents the front end sends are then served from the caches.
         extensions=[
             lambda: AddValidationRules(rules),  # type: ignore[arg-type]
+            *introspection,
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             ParserCache,
             ValidationCache,
             # After validation, before execution: a refused mutation runs nothing.
             *limits,
-            RefuseNulCharacters,
+            RefuseControlCharacters,
             lambda: MaskUnexpected(
                 should_mask_error=should_mask, error_message="服务器内部错误。Internal error."
             ),

@@ -121,6 +121,42 @@ async def test_short_password_is_refused(orm: None) -> None:
     assert codes(caught.value) == [(ErrorCode.INVALID_INPUT, ["password"])]
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        "12345678",  # the attack run's examples: short and common
+        "password",
+        " " * 8,
+        " " * 12,  # long enough, but only spaces
+        "1234567890",  # long enough, yet the first thing anyone tries
+        "password123",
+        "qwertyuiop",  # a keyboard walk
+        "a" * 1_000_000,  # past the maximum length
+        "x" * 129,
+    ],
+    ids=lambda p: repr(p[:12]) + (f"…({len(p)})" if len(p) > 12 else ""),
+)
+async def test_weak_common_or_huge_passwords_are_refused(orm: None, password: str) -> None:
+    # Given a password that is short, common, guessable or far too long,
+    # when an account is created with it, then it is refused on the password field.
+    with pytest.raises(DomainError) as caught:
+        await create_account(unique("user"), password, Role.ORGANIZER)
+    assert codes(caught.value) == [(ErrorCode.INVALID_INPUT, ["password"])]
+
+
+async def test_a_password_containing_the_username_is_refused(orm: None) -> None:
+    username = unique("nanjing-helper")
+    with pytest.raises(DomainError) as caught:
+        await create_account(username, username + "1", Role.ORGANIZER)
+    assert codes(caught.value) == [(ErrorCode.INVALID_INPUT, ["password"])]
+
+
+async def test_a_long_uncommon_passphrase_is_accepted(orm: None) -> None:
+    passphrase = "秦淮河边的社工站 opens at 8:30" + "x" * 90  # 118 characters, under the maximum
+    account = await create_account(unique("user"), passphrase, Role.ORGANIZER)
+    assert verify_password(account.password_hash, passphrase)
+
+
 async def test_every_problem_is_reported_at_once(orm: None) -> None:
     with pytest.raises(DomainError) as caught:
         await create_account("x", "short", Role.ORGANIZATION)

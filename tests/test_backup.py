@@ -255,6 +255,10 @@ def test_restore_refuses_a_database_a_server_still_has_open(seeded: Path, live: 
 # What each migration after 0002 did, undone in SQLite, to make a backup of before it.
 UNDO: dict[str, list[str]] = {
     "models.0003_match_slot_anywhere_index": ["DROP INDEX idx_match_slot_anywhere"],
+    "models.0004_login_throttle_idempotency": [
+        "DROP TABLE login_throttle",
+        "DROP TABLE idempotent_response",
+    ],
     "models.0006_satisfaction_surveys": [
         "DROP TABLE survey_answer",
         "DROP TABLE satisfaction_survey",
@@ -295,3 +299,4 @@ def test_restoring_an_older_backup_applies_the_migrations_it_lacks(
     assert len(rows(target, "SELECT name FROM tortoise_migrations")) == len(known_migrations())
     assert rows(target, "SELECT name FROM pragma_table_info('project') WHERE name = 'withdrawn_at'")
     assert rows(target, "SELECT name FROM sqlite_master WHERE name = 'idx_match_slot_anywhere'")
+    assert rows(target, "SELECT name FROM sqlite_master WHERE name = 'login_throttle'")

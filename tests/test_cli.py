@@ -75,23 +75,33 @@ def test_migrate_applies_the_migrations_once(database: Path, run: Any) -> None:
 
 
 def test_createuser_creates_an_account_and_refuses_a_duplicate(database: Path, run: Any) -> None:
-    created = run("createuser", "admin", "--role", "organizer", "--password", "secret-123")
+    created = run(
+        "createuser", "admin", "--role", "organizer", "--password", "keeper-of-the-fair-7"
+    )
     assert created.exit_code == 0, created.output
     assert "admin" in created.output
     stored = rows(database, "SELECT username, role, password_hash FROM account")
     assert [(u, r) for u, r, _ in stored] == [("admin", "ORGANIZER")]
     assert stored[0][2].startswith("$argon2")
 
-    duplicate = run("createuser", "admin", "--role", "ORGANIZER", "--password", "other-pass")
+    duplicate = run(
+        "createuser", "admin", "--role", "ORGANIZER", "--password", "another-keeper-pass-8"
+    )
     assert duplicate.exit_code == 1
     assert "用户名已被使用" in duplicate.stderr
     assert len(rows(database, "SELECT id FROM account")) == 1
 
 
 def test_createuser_prompts_for_the_password_twice(database: Path, run: Any) -> None:
-    result = run("createuser", "keeper", "--role", "ORGANIZER", input="secret-123\nsecret-123\n")
+    result = run(
+        "createuser",
+        "keeper",
+        "--role",
+        "ORGANIZER",
+        input="keeper-of-the-fair-7\nkeeper-of-the-fair-7\n",
+    )
     assert result.exit_code == 0, result.output
-    assert "secret-123" not in result.output  # hidden input is not echoed
+    assert "keeper-of-the-fair-7" not in result.output  # hidden input is not echoed
     assert rows(database, "SELECT username FROM account") == [("keeper",)]
 
 

@@ -88,16 +88,16 @@ async def test_wrong_password_and_unknown_user_get_the_same_answer(client):
     assert a["errors"][0]["code"] == "UNAUTHENTICATED" and a["token"] is None
 
 
-async def test_repeated_failures_lock_the_account_for_a_while(client):
+async def test_repeated_failures_lock_the_account_for_that_client(client):
     # Given an account, when the password is wrong MAX_FAILURES times in a row,
-    # then even the right password is refused for a while, with a message saying so.
+    # then even the right password is refused from that client, with the usual answer.
     account = await make_account(Role.ORGANIZER)
     for _ in range(MAX_FAILURES):
         await post(client, LOGIN, {"username": account.username, "password": "wrong-pass"})
     locked = await post(client, LOGIN, {"username": account.username, "password": PASSWORD})
-    errors = locked.json()["data"]["login"]["errors"]
-    assert errors[0]["code"] == "UNAUTHENTICATED" and "锁定" in errors[0]["message"]
-    assert (await Account.get(id=account.id)).locked_until is not None
+    payload = locked.json()["data"]["login"]
+    assert payload["token"] is None
+    assert payload["errors"][0]["code"] == "UNAUTHENTICATED"
 
 
 async def test_one_failure_less_than_the_limit_does_not_lock(client):
@@ -107,7 +107,6 @@ async def test_one_failure_less_than_the_limit_does_not_lock(client):
     response = await post(client, LOGIN, {"username": account.username, "password": PASSWORD})
     client.cookies.clear()
     assert response.json()["data"]["login"]["errors"] == []
-    assert (await Account.get(id=account.id)).failed_logins == 0
 
 
 async def test_a_password_hashed_with_older_parameters_is_upgraded_at_login(client):

@@ -22,7 +22,7 @@ from api.settings import Settings
 from api.sqlcount import count_statements
 from schema.relay import to_global_id
 from tests import factories
-from tests.claiming import bid, bidder, claim
+from tests.claiming import CLAIM, bid, bidder, claim
 from tests.conftest import GraphQLClient
 from tests.sessions import token_for
 
@@ -239,4 +239,39 @@ async def test_a_projects_page_outlives_claims_on_other_projects_only(cached: An
     assert statements == [] and unchanged["data"]["project"]["status"] == "PUBLISHED"
     # and when this project is claimed, its page shows it at once
     assert (await claim(cached, await bidder(), mine, bid()))["errors"] == []
+    assert (await cached(PAGE, page))["data"]["project"]["status"] == "CLAIMED"
+
+
+async def test_events_inside_an_enclosing_transaction_wait_for_its_commit() -> None:
+    # Given a request whose work is one transaction still open (an Idempotency-Key)
+    from api.live import runtime
+    from api.live.events import FairEvent
+
+    hub = runtime.hub()
+    before = hub.generation
+    with runtime.holding() as held:
+        # When a service inside announces its change
+        await runtime.announce(FairEvent.changed())
+        # Then no cached answer is retired yet: a read now would still see the old rows
+        assert hub.generation == before
+    # and they are, once the transaction has committed
+    await runtime.release(held)
+    assert hub.generation > before
+
+
+async def test_a_claim_with_an_idempotency_key_is_seen_by_the_next_read(cached: Any) -> None:
+    # Given a project's page kept in the cache
+    project = await factories.project(await factories.fair())
+    page = {"id": to_global_id("Project", project.id)}
+    await cached(PAGE, page)
+    # When it is claimed with an Idempotency-Key and the answer is back
+    who = await bidder()
+    variables = {"project": to_global_id("Project", project.id), "bid": bid()}
+    response = await cached.http.post(
+        "/graphql",
+        json={"query": CLAIM, "variables": variables},
+        headers={"authorization": f"Bearer {who.token}", "idempotency-key": "k" * 20},
+    )
+    assert response.json()["data"]["claimProject"]["errors"] == []
+    # Then the page shows the claim
     assert (await cached(PAGE, page))["data"]["project"]["status"] == "CLAIMED"

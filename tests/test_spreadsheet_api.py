@@ -246,13 +246,15 @@ async def test_the_body_limit_lets_small_bodies_through_untouched():
                 break
         await PlainTextResponse(str(len(received)))(scope, receive, send)
 
-    limited = BodyLimit(echo, 1024)
+    limited = BodyLimit(echo, 1024, 256 * 1024)
+    multipart = {"content-type": "multipart/form-data; boundary=x"}
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=limited), base_url="http://testserver"
     ) as direct:
         # When a small body and one just over limit and envelope are posted
-        small = await direct.post("/", content=b"a" * 1000)
-        large = await direct.post("/", content=b"a" * (1024 + ENVELOPE_BYTES + 1))
+        small = await direct.post("/", content=b"a" * 1000, headers=multipart)
+        over = b"a" * (1024 + ENVELOPE_BYTES + 1)
+        large = await direct.post("/", content=over, headers=multipart)
     # Then the small one arrives whole and the large one is refused
     assert small.status_code == 200 and small.text == "1000"
     assert large.status_code == 413

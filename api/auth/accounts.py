@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from api.audit.log import record
 from api.auth.models import Account, Role
+from api.auth.password_policy import password_problems
 from api.auth.passwords import hash_password
 from api.auth.permissions import require
 from api.errors import DomainError, ErrorCode, Problem
@@ -19,7 +20,6 @@ from api.places.models import Publisher
 from api.supervisors.models import Supervisor
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9._-]{3,64}")
-MIN_PASSWORD_LENGTH = 8
 
 # The body each role acts for; the field names are the createAccount arguments, so the
 # GraphQL layer can pass a problem's field through unchanged.
@@ -108,14 +108,7 @@ def _input_problems(
                 ["username"],
             )
         )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(
-            Problem(
-                ErrorCode.INVALID_INPUT,
-                f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符",
-                ["password"],
-            )
-        )
+    problems += password_problems(password, username)
     return problems + _link_problems(role, links)
 
 

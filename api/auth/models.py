@@ -60,3 +60,16 @@ class Session(Model):
 
     class Meta:
         table = "session"
+
+
+class LoginThrottle(Model):
+    """Failed logins counted for one account from one client (``account_id|ip``), or from
+    every client at once (``account_id|*``); see api/auth/login.py."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=96, unique=True)
+    failed_logins = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "login_throttle"

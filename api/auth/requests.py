@@ -7,8 +7,9 @@ sent cross-site is ignored the same way everywhere.
 from __future__ import annotations
 
 from starlette.requests import HTTPConnection
+from starlette.types import Scope
 
-from api.auth.models import Account
+from api.auth.models import Account, Role
 from api.auth.sessions import SESSION_COOKIE, account_for_token
 
 
@@ -43,3 +44,9 @@ def same_site(connection: HTTPConnection) -> bool:
 async def account_for_request(connection: HTTPConnection) -> Account | None:
     """The signed-in account behind a request, or None for the public."""
     return await account_for_token(session_token(connection))
+
+
+async def publishes(scope: Scope) -> bool:
+    """Whether the request comes from a signed-in organizer or publisher (api/body_limit.py)."""
+    account = await account_for_request(HTTPConnection(scope))
+    return account is not None and account.role in (Role.ORGANIZER, Role.PUBLISHER)

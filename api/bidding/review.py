@@ -21,6 +21,7 @@ from api.bidding.ranking import refresh_standings
 from api.errors import DomainError, ErrorCode, Problem
 from api.fairs.models import Fair
 from api.fairs.scoresheet import names_of, sheet_problems, weighted_total, weights_of
+from api.organizations.affiliation import names_organization
 from api.organizations.models import Organization
 from api.projects.models import Procurement, Project, ProjectStatus
 from api.supervisors.models import Supervisor
@@ -99,10 +100,10 @@ def _state_problems(project: Project, bid: Bid) -> list[Problem]:
 
 
 def _conflicted(reviewer: Supervisor, organization: Organization) -> bool:
-    """Works for the bidder, by the pool's link or by the affiliation's very name."""
+    """Works for the bidder, by the pool's link or by an affiliation naming it."""
     if reviewer.affiliated_organization_id == organization.id:
         return True
-    return reviewer.affiliation.strip() == organization.name.strip()
+    return names_organization(reviewer.affiliation, organization.name, organization.credit_code)
 
 
 async def _save_sheet(

@@ -7,9 +7,11 @@ is started and announcing does nothing.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import logging
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from api.live.brokers import Broker, open_broker
@@ -23,6 +25,10 @@ _broker: Broker | None = None
 # Whether the request running in this context announced an event already (which tells
 # every worker of the change), so ``changed`` need not send another.
 _announced: contextvars.ContextVar[bool] = contextvars.ContextVar("announced", default=False)
+# Events waiting for the commit of the transaction that encloses the request (``holding``).
+_held: contextvars.ContextVar[list[FairEvent] | None] = contextvars.ContextVar(
+    "held", default=None
+)
 
 
 def hub() -> Hub:
@@ -61,10 +67,17 @@ async def announce(*events: FairEvent) -> None:
     is logged, never raised into the request that made it.
 
     This worker counts the change at once, before the request that made it answers: its
-    client's next read must not meet this worker's cached answers from before."""
+    client's next read must not meet this worker's cached answers from before.
+
+    Inside ``holding`` (a request whose whole work is one transaction still open) the
+    events wait for ``release`` after its commit."""
+    _announced.set(True)
+    held = _held.get()
+    if held is not None:
+        held.extend(events)
+        return
     for event in events:
         _hub.changed(event)
-    _announced.set(True)
     if _broker is None:
         return
     for event in events:
@@ -72,6 +85,25 @@ async def announce(*events: FairEvent) -> None:
             await _broker.publish(event)
         except Exception:  # the broker's own reconnection deals with the cause
             log.exception("could not publish %s of project %s", event.kind, event.project_id)
+
+
+@contextlib.contextmanager
+def holding() -> Iterator[list[FairEvent]]:
+    """Hold back the events announced inside, for a caller whose transaction encloses the
+    services' own (an ``Idempotency-Key`` request): they are announced by ``release``
+    once it has committed, or never if it rolls back."""
+    held: list[FairEvent] = []
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
+
+
+async def release(held: list[FairEvent]) -> None:
+    """Announce what ``holding`` kept back, now that it is committed."""
+    if held:
+        await announce(*held)
 
 
 def begin_request() -> None:

@@ -11,7 +11,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_match_slot_anywhere_index')]
+    dependencies = [('models', '0004_login_throttle_idempotency')]
 
     initial = False
 

@@ -4,7 +4,7 @@ from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_match_slot_anywhere_index')]
+    dependencies = [('models', '0006_satisfaction_surveys')]
 
     operations = [
         ops.AddField(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tortoise.expressions import RawSQL
+from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
@@ -31,7 +31,10 @@ class ProjectQuery:
     max_budget: Decimal | None = None
     key_support: bool | None = None
     search: str | None = None
+    # Drafts are their publisher's business: organizers see all (``include_drafts``), a
+    # publisher account only its own (``drafts_of``), everyone else none.
     include_drafts: bool = False
+    drafts_of: int | None = None
 
 
 def project_queryset(q: ProjectQuery) -> QuerySet[Project]:
@@ -47,11 +50,22 @@ def project_queryset(q: ProjectQuery) -> QuerySet[Project]:
 
 
 def _filter_status(qs: QuerySet[Project], q: ProjectQuery) -> QuerySet[Project]:
-    visible = set(ProjectStatus) if q.include_drafts else set(PUBLIC_STATUSES)
-    wanted = [s for s in q.statuses if s in visible] if q.statuses else None
-    if wanted is not None:
-        return qs.filter(status__in=wanted)
-    return qs if q.include_drafts else qs.filter(status__in=PUBLIC_STATUSES)
+    wanted = list(q.statuses) if q.statuses else list(ProjectStatus)
+    if q.include_drafts:
+        return qs.filter(status__in=wanted) if q.statuses else qs
+    public = [s for s in wanted if s in PUBLIC_STATUSES]
+    if ProjectStatus.DRAFT in wanted and q.drafts_of is not None:
+        own_drafts = Q(status=ProjectStatus.DRAFT, publisher_id=q.drafts_of)
+        return qs.filter(Q(status__in=public) | own_drafts)
+    return qs.filter(status__in=public)
+
+
+def draft_visible(project: Project, organizer: bool, publisher_id: int | None) -> bool:
+    """Whether a viewer sees ``project``: published ones everyone, a draft its own
+    publisher and the organizers."""
+    if project.status is not ProjectStatus.DRAFT:
+        return True
+    return organizer or (publisher_id is not None and project.publisher_id == publisher_id)
 
 
 def _filter_terms(qs: QuerySet[Project], q: ProjectQuery) -> QuerySet[Project]:
@@ -65,8 +79,6 @@ def _filter_terms(qs: QuerySet[Project], q: ProjectQuery) -> QuerySet[Project]:
         qs = qs.filter(key_support=q.key_support)
     if q.search:
         # A plain substring match: Chinese has no word boundaries for a tokenizer to use.
-        from tortoise.expressions import Q
-
         qs = qs.filter(Q(title__icontains=q.search) | Q(description__icontains=q.search))
     return qs
 

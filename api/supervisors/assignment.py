@@ -27,6 +27,7 @@ from api.errors import DomainError, ErrorCode
 from api.fairs.models import Fair
 from api.live.events import EventKind, FairEvent
 from api.live.runtime import announce
+from api.organizations.affiliation import names_organization
 from api.organizations.models import Organization
 from api.projects.models import Project, ProjectStatus
 from api.supervisors.models import Assignment, Supervisor, SupervisorExpertise
@@ -150,14 +151,17 @@ async def conflicted_supervisors(project_ids: list[int]) -> dict[int, set[int]]:
     awards = await Award.filter(project_id__in=project_ids).values_list(
         "project_id", "organization_id"
     )
-    names = dict(await Organization.filter(id__in=[o for _, o in awards]).values_list("id", "name"))
+    awarded = await Organization.filter(id__in=[o for _, o in awards]).values_list(
+        "id", "name", "credit_code"
+    )
+    names = {id_: (str(name), str(code)) for id_, name, code in awarded}
     affiliations = await Supervisor.all().values_list(
         "id", "affiliated_organization_id", "affiliation"
     )
     for project_id, organization_id in awards:
-        name = str(names.get(organization_id, "")).strip()
+        name, code = names.get(organization_id, ("", ""))
         for supervisor_id, linked_id, affiliation in affiliations:
-            if linked_id == organization_id or str(affiliation).strip() == name:
+            if linked_id == organization_id or names_organization(str(affiliation), name, code):
                 conflicts[project_id].add(supervisor_id)
     for project_id, reviewer_id in await ReviewScore.filter(
         bid__project_id__in=project_ids

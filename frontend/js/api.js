@@ -73,13 +73,15 @@ export function apiError(errors) {
  * Runs a query or mutation and returns its `data`. Throws ApiError when the request
  * fails or the answer carries GraphQL errors (unless `partial` is set and data came back).
  */
-export async function gql(document, variables = {}, { partial = false } = {}) {
+export async function gql(document, variables = {}, { partial = false, idempotencyKey } = {}) {
   let response;
+  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+  if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   try {
     response = await fetch(ENDPOINT, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers,
       body: JSON.stringify({ query: document, variables }),
     });
   } catch {
@@ -118,8 +120,8 @@ export function userErrorText(error) {
  * Returns { ok, payload, errors } where errors are { code, field, path, text }:
  * `path` is the field path joined with dots ("bid.managementFee"), or "" for none.
  */
-export async function mutate(document, variables, field) {
-  const data = await gql(document, variables);
+export async function mutate(document, variables, field, { idempotencyKey } = {}) {
+  const data = await gql(document, variables, { idempotencyKey });
   const payload = data[field];
   const errors = (payload.errors ?? []).map((error) => ({
     code: error.code,
@@ -140,8 +142,12 @@ export async function mutate(document, variables, field) {
  */
 export async function sendForm(form, document, variables, field, fields) {
   form.sending = true;
+  // One key per submission: when the answer is lost on the way (a dropped connection, a
+  // server restarted mid-request), the retry with the same key gets the first answer
+  // and changes nothing twice.
+  const idempotencyKey = newIdempotencyKey();
   try {
-    const result = await mutate(document, variables, field);
+    const result = await mutateRetryingOnce(document, variables, field, idempotencyKey);
     if (result.ok) return result.payload;
     const sorted = formErrors(result.errors, fields);
     form.errors = sorted.byField;
@@ -152,6 +158,22 @@ export async function sendForm(form, document, variables, field, fields) {
     form.sending = false;
   }
   return null;
+}
+
+async function mutateRetryingOnce(document, variables, field, idempotencyKey) {
+  try {
+    return await mutate(document, variables, field, { idempotencyKey });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === "NETWORK")) throw error;
+    return await mutate(document, variables, field, { idempotencyKey });
+  }
+}
+
+/** A random key (crypto.randomUUID needs a secure context; plain http on a LAN is not). */
+export function newIdempotencyKey() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**

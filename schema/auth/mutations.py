@@ -13,6 +13,7 @@ from schema.auth.types import Account
 from schema.context import Info
 from schema.errors import UserError
 from schema.payloads import attempt
+from schema.ratelimit import client_ip
 from schema.relay import pk_of
 
 
@@ -58,7 +59,7 @@ def _set_cookie(info: Info, token: str | None) -> None:
 class AuthMutation:
     @strawberry.mutation(description="登录：设置 HttpOnly 会话 Cookie，并返回 Bearer 令牌。Log in.")
     async def login(self, info: Info, username: str, password: str) -> LoginPayload:
-        result, errors = await attempt(login(username, password))
+        result, errors = await attempt(login(username, password, client_ip(info.context)))
         if result is None:
             return LoginPayload(account=None, token=None, errors=errors)
         account, token = result

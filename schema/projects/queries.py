@@ -6,7 +6,7 @@ import strawberry
 
 from api.auth.models import Role
 from api.projects.models import Project as ProjectRow
-from api.projects.queries import PUBLIC_STATUSES, ProjectQuery, project_queryset
+from api.projects.queries import ProjectQuery, draft_visible, project_queryset
 from schema import preload
 from schema.connections import connection, fetch_page
 from schema.context import Info
@@ -15,13 +15,22 @@ from schema.projects.types import Project, ProjectConnection, ProjectFilter
 from schema.relay import pk_of, search_text
 
 
-def _can_see_drafts(info: Info) -> bool:
-    return info.context.role in (Role.ORGANIZER, Role.PUBLISHER)
+def _drafts_of(info: Info) -> int | None:
+    """The publisher whose drafts the viewer may see (its own), if any. The role is asked
+    first: only a publisher's answer depends on who it is (schema/response_cache.py)."""
+    if info.context.role is not Role.PUBLISHER:
+        return None
+    account = info.context.account
+    return account.publisher_id if account is not None else None
 
 
 def project_query(info: Info, f: ProjectFilter | None, fair_id: int | None) -> ProjectQuery:
     """The domain query for a GraphQL filter, with every value checked."""
-    q = ProjectQuery(fair_id=fair_id, include_drafts=_can_see_drafts(info))
+    q = ProjectQuery(
+        fair_id=fair_id,
+        include_drafts=info.context.role is Role.ORGANIZER,
+        drafts_of=_drafts_of(info),
+    )
     if f is None:
         return q
     if f.fair is not None:
@@ -57,7 +66,8 @@ class ProjectsQuery:
         pk = pk_of(id, "Project")
         info.context.root_projects.add(pk)
         row = await ProjectRow.get_or_none(id=pk)
-        if row is None or (row.status not in PUBLIC_STATUSES and not _can_see_drafts(info)):
+        organizer = info.context.role is Role.ORGANIZER
+        if row is None or not draft_visible(row, organizer, _drafts_of(info)):
             return None
         return Project.from_row(row)
 
