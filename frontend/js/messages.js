@@ -177,7 +177,7 @@ export const MESSAGES = {
   "hall.loading": ["正在读取洽谈大厅……", "Loading the fair hall…"],
   "hall.filters": ["筛选项目", "Filter projects"],
   "hall.search": ["搜索项目", "Search projects"],
-  "hall.searchHint": ["项目名称或简介中的文字，例如：养老", "Words in the title or description"],
+  "hall.searchHint": ["项目名称、简介或服务类别，例如：养老", "Title, description, class or catalogue item, e.g. 养老"],
   "hall.budgetRange": ["预算范围（元）", "Budget (yuan)"],
   "hall.minBudget": ["最低预算（元）", "Minimum budget (yuan)"],
   "hall.maxBudget": ["最高预算（元）", "Maximum budget (yuan)"],
