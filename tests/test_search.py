@@ -24,6 +24,7 @@ from seeds import generate
 from seeds.catalog import catalog_items
 from seeds.loader import load
 from seeds.projects import ProjectSeed
+from tests import factories
 
 SEARCH = """
 query Search($filter: ProjectFilter, $after: String) {
@@ -224,3 +225,12 @@ def test_every_synonym_belongs_to_one_group_only():
     words = [w for g in GROUPS for w in g.words]
     assert len(words) == len(set(words))
     assert set(CLASS_WORDS) == set(ServiceClass)
+
+
+async def test_latin_letters_match_in_any_case(gql, app):
+    # Given a project whose title holds Latin letters,
+    fair = await factories.fair()
+    made = await factories.project(fair, title="亲子 DIY 手工坊")
+    # when they are searched for in lower case, then it is found.
+    result = await gql(SEARCH, {"filter": {"fair": to_global_id("Fair", fair.id), "search": "diy"}})
+    assert [e["node"]["code"] for e in result["data"]["projects"]["edges"]] == [made.code]

@@ -73,18 +73,23 @@ def _core(typed: str) -> str:
 
 
 def _any(field: str, words: tuple[str, ...]) -> Q:
-    return reduce(or_, (Q(**{f"{field}__icontains": w}) for w in words))
+    return reduce(or_, (Q(**{f"{field}__{_lookup(w)}": w}) for w in words))
+
+
+def _lookup(word: str) -> str:
+    # Chinese has no case: a plain LIKE, without the UPPER() of both sides that made a
+    # search take about twice as long on PostgreSQL; Latin letters still match any case.
+    return "icontains" if any(c.isascii() and c.isalpha() for c in word) else "contains"
 
 
 def matches(word: Word) -> Q:
     """The condition under which a project matches ``word``."""
-    found = (
-        _any("title", word.words)
-        | _any("description", word.words)
-        | _any("catalog_item__name", word.words)
-    )
-    if word.classes:
-        found |= Q(service_class__in=list(word.classes))
+    # The class first: PostgreSQL then skips the text of a project of that class.
+    found = Q(service_class__in=list(word.classes)) if word.classes else None
+    for field in ("title", "catalog_item__name", "description"):
+        text = _any(field, word.words)
+        found = text if found is None else found | text
+    assert found is not None
     return found
 
 
