@@ -20,6 +20,7 @@ from pathlib import Path
 
 import aiofiles
 import aiofiles.os
+from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.errors import DomainError, ErrorCode, Notice
@@ -131,17 +132,25 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[Cell, ...]]:
     try:
         if not book.sheetnames:
             raise refuse("工作簿中没有工作表。")
-        chosen = [_filled_down(book[name]) for name in _sheet_order(book.sheetnames)]
+        return iter(_list_rows(book))
     except DomainError:
         raise
     except Exception as exc:
         raise refuse("文件已损坏或不是有效的 Excel 工作簿（.xlsx）。") from exc
     finally:
         book.close()
-    for rows in chosen:
+
+
+def _list_rows(book: Workbook) -> list[tuple[Cell, ...]]:
+    """The rows of the first sheet, in ``_sheet_order``, that has a header; else of the
+    first sheet (whose missing header is then reported)."""
+    first: list[tuple[Cell, ...]] | None = None
+    for name in _sheet_order(book.sheetnames):
+        rows = _filled_down(book[name])
         if _header_index(rows) is not None:
-            return iter(rows)
-    return iter(chosen[0])
+            return rows
+        first = rows if first is None else first
+    return first or []
 
 
 def _sheet_order(names: list[str]) -> list[str]:
