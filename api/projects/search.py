@@ -84,13 +84,11 @@ def _lookup(word: str) -> str:
 
 def matches(word: Word) -> Q:
     """The condition under which a project matches ``word``."""
-    # The class first: PostgreSQL then skips the text of a project of that class.
-    found = Q(service_class__in=list(word.classes)) if word.classes else None
-    for field in ("title", "catalog_item__name", "description"):
-        text = _any(field, word.words)
-        found = text if found is None else found | text
-    assert found is not None
-    return found
+    parts = [_any(field, word.words) for field in ("title", "catalog_item__name", "description")]
+    if word.classes:
+        # The class first: PostgreSQL then skips the text of a project of that class.
+        parts.insert(0, Q(service_class__in=list(word.classes)))
+    return reduce(or_, parts)
 
 
 def condition(words: list[Word]) -> Q:
