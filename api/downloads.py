@@ -23,7 +23,7 @@ from api.auth.requests import account_for_request
 from api.fairs.models import Fair
 from api.spreadsheets.cells import saved, workbook_bytes
 from api.spreadsheets.export import results_sheets
-from api.spreadsheets.template import template_workbook
+from api.spreadsheets.template import template_choices, template_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Editions are stored as 32-bit integers: a larger one names no fair (and PostgreSQL would
@@ -33,7 +33,8 @@ MAX_EDITION = 2**31 - 1
 
 async def template(request: Request) -> Response:
     """The blank project-list template."""
-    content = await asyncio.to_thread(lambda: saved(template_workbook()))
+    choices = await template_choices()
+    content = await asyncio.to_thread(lambda: saved(template_workbook(choices)))
     return xlsx_response(content, "社洽会项目清单模板.xlsx", "sheqia-project-list-template.xlsx")
 
 

@@ -45,6 +45,20 @@ class Problem:
         return f"Problem({self.code}, {self.message!r}, {self.field!r})"
 
 
+class Notice:
+    """Something the system did on its own that people should know of (a row skipped, a
+    value raised to what the rules require): not a refusal, nothing to fix."""
+
+    __slots__ = ("field", "message")
+
+    def __init__(self, message: str, field: list[str] | None = None) -> None:
+        self.message = message
+        self.field = field
+
+    def __repr__(self) -> str:
+        return f"Notice({self.message!r}, {self.field!r})"
+
+
 class DomainError(Exception):
     """A refused action, carrying every problem found (at least one)."""
 

@@ -7,9 +7,9 @@ never shifts or repeats rows the way OFFSET would.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from tortoise.expressions import Subquery
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
@@ -26,6 +26,8 @@ class Page(Generic[M]):
     has_previous: bool
     query: QuerySet[M]
     known_total: int | None = None
+    # The annotation the rows are ranked by (highest first), None when ordered by key.
+    rank: str | None = None
 
     async def total(self) -> int:
         if self.known_total is not None:
@@ -68,3 +70,18 @@ async def keyset_page(
     if counted:
         page.known_total = rows[0].page_total if rows else 0  # type: ignore[attr-defined]
     return page
+
+
+async def ranked_page(
+    query: QuerySet[M], rank: str, first: int, after: tuple[int, int] | None
+) -> Page[M]:
+    """The ``first`` rows of ``query`` by the annotation ``rank`` (highest first), then by
+    key, after the row ``(rank, key)`` seen last: a keyset page over a ranked result."""
+    page_query = query
+    if after is not None:
+        after_rank, after_key = after
+        lower: dict[str, Any] = {f"{rank}__lt": after_rank}
+        same: dict[str, Any] = {rank: after_rank, "id__gt": after_key}
+        page_query = query.filter(Q(**lower) | Q(**same))
+    rows = await page_query.order_by(f"-{rank}", "id").limit(first + 1)
+    return Page(rows[:first], len(rows) > first, after is not None, query, rank=rank)

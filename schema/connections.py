@@ -12,8 +12,15 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from tortoise.queryset import QuerySet
 
-from api.pagination import Page, keyset_page
-from schema.relay import PageInfo, page_size, parse_cursor, to_cursor
+from api.pagination import Page, keyset_page, ranked_page
+from schema.relay import (
+    PageInfo,
+    page_size,
+    parse_cursor,
+    parse_ranked_cursor,
+    to_cursor,
+    to_ranked_cursor,
+)
 from schema.selection import asks_for
 
 T = TypeVar("T")
@@ -52,8 +59,21 @@ async def fetch_page(
     )
 
 
+async def fetch_ranked_page(
+    query: QuerySet[Any], rank: str, first: int | None, after: str | None
+) -> Page[Any]:
+    """As ``fetch_page``, for a result ranked by the annotation ``rank`` (a search)."""
+    return await ranked_page(query, rank, page_size(first), parse_ranked_cursor(after))
+
+
+def _cursor(page: Page[Any], row: Any) -> str:
+    if page.rank is None:
+        return to_cursor(row.id)
+    return to_ranked_cursor(int(getattr(row, page.rank)), row.id)
+
+
 def connection(page: Page[Any], to_node: Callable[[Any], T]) -> Connection[T]:
-    edges = [Edge(cursor=to_cursor(row.id), node=to_node(row)) for row in page.rows]
+    edges = [Edge(cursor=_cursor(page, row), node=to_node(row)) for row in page.rows]
     info = PageInfo(
         has_next_page=page.has_next,
         has_previous_page=page.has_previous,

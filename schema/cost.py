@@ -101,6 +101,8 @@ LIST_SIZES: dict[str, int] = {
     # Mutation payloads.
     "PublishProjectsPayload.projects": NOMINAL,
     "ImportProjectsPayload.projects": NOMINAL,
+    "PublishProjectsPayload.warnings": NOMINAL,
+    "ImportProjectsPayload.warnings": NOMINAL,
     "AssignSupervisorsPayload.assigned": NOMINAL,
     "AssignSupervisorsPayload.unassigned": NOMINAL,
     "AssignSupervisorsPayload.unassignedReasons": NOMINAL,

@@ -90,6 +90,25 @@ def parse_cursor(value: str | None) -> int | None:
     raise QueryError(f"无效的分页游标：{value!r}")
 
 
+def to_ranked_cursor(rank: int, pk: int) -> str:
+    return _b64(f"r1:{rank}:{pk}")
+
+
+def parse_ranked_cursor(value: str | None) -> tuple[int, int] | None:
+    """A cursor of a ranked list (a search): its rank and key."""
+    if value is None:
+        return None
+    decoded = _unb64(value) or ""
+    parts = decoded.split(":")
+    if len(parts) == 3 and parts[0] == "r1" and all(_small_number(p) for p in parts[1:]):
+        return int(parts[1]), int(parts[2])
+    raise QueryError(f"无效的分页游标：{value!r}")
+
+
+def _small_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 13
+
+
 def page_size(first: int | None, cap: int = 100) -> int:
     """``first`` checked against the cap: 0..cap (0 asks only for counts), default 20."""
     if first is None:

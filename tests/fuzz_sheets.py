@@ -32,7 +32,7 @@ from api.spreadsheets.columns import (
     YES,
 )
 from api.spreadsheets.reading import OLE_MAGIC, ZIP_MAGIC, SheetRows
-from api.spreadsheets.rows import Places, convert
+from api.spreadsheets.rows import Places, catalog_code, convert
 from tests import factories
 from tests.fuzzing import long_text
 from tests.sessions import make_account
@@ -195,7 +195,7 @@ def assert_drafts_match(sheet: SheetRows, table: list[Row]) -> None:
         assert draft.district_id == DISTRICTS[cells["实施区"]]
         assert draft.publisher_id == expected_publisher(row)
         assert draft.community == cells["实施社区"]
-        assert draft.catalog_item == cells["目录编码"]
+        assert draft.catalog_item == catalog_code(cells["目录编码"])
         assert draft.community_opinion == cells["社区/街道意见"]
         assert (draft.city_funding, draft.district_funding) == (
             cells["市级资金"],

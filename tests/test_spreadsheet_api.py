@@ -24,7 +24,7 @@ from starlette.responses import PlainTextResponse
 from api.body_limit import ENVELOPE_BYTES, BodyLimit
 from api.places.models import PublisherKind
 from api.projects.models import Project
-from api.spreadsheets.columns import HEADERS, NOTES_SHEET, SHEET
+from api.spreadsheets.columns import EXAMPLE_SHEET, HEADERS, LISTS_SHEET, NOTES_SHEET, SHEET
 from tests import factories
 from tests.spreadsheet_support import (  # the fixtures among them are used by name
     COMPARED,
@@ -113,7 +113,7 @@ async def test_bad_rows_are_reported_by_row_column_and_chinese_message(client, s
         messages = [e["message"] for e in payload["errors"]]
         assert "为狗服务" in messages[0] and "为老服务" in messages[0]
         assert "之和" in messages[1] and "必须等于预算" in messages[1]
-        assert "必须是数字" in messages[2] and "八万元" in messages[2]
+        assert "请写成数字" in messages[2] and "八万元" in messages[2]
         assert "第 5 行" in messages[3]
         assert payload["rowCount"] == 0 and payload["projects"] == []
     # and nothing is written
@@ -317,13 +317,14 @@ def _filename_star(response: httpx.Response) -> str:
 async def test_the_template_downloads_with_a_chinese_file_name(client):
     # When anyone downloads the template
     response = await client.get("/downloads/template.xlsx")
-    # Then it is the workbook with the list and notes sheets, named in Chinese (RFC 5987)
+    # Then it is the workbook with the list, example, notes and drop-down lists sheets,
+    # named in Chinese (RFC 5987)
     assert response.status_code == 200
     assert response.headers["content-type"] == XLSX
     assert _filename_star(response) == quote("社洽会项目清单模板.xlsx")
     assert 'filename="sheqia-project-list-template.xlsx"' in response.headers["content-disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == [SHEET, NOTES_SHEET]
+    assert book.sheetnames == [SHEET, EXAMPLE_SHEET, NOTES_SHEET, LISTS_SHEET]
     assert [c.value for c in book[SHEET][1]] == list(HEADERS)
 
 

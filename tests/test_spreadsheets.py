@@ -31,7 +31,7 @@ from api.fairs.models import Fair
 from api.places.models import District, Publisher, PublisherKind
 from api.projects.models import Project
 from api.spreadsheets import reading
-from api.spreadsheets.columns import HEADERS, NOTES_SHEET, SHEET
+from api.spreadsheets.columns import EXAMPLE_SHEET, HEADERS, LISTS_SHEET, NOTES_SHEET, SHEET
 from api.spreadsheets.export import results_workbook
 from api.spreadsheets.importing import describe, import_projects
 from api.spreadsheets.template import template_workbook
@@ -343,7 +343,7 @@ def test_the_command_exports_and_imports_with_progress_and_errors(tmp_path):
     assert _sheqia(database, "export", "template", "--out", str(template)).returncode == 0
     exported = _sheqia(database, "export", "results", "--fair", str(edition), "--out", str(results))
     assert exported.returncode == 0, exported.stderr
-    assert load_workbook(template).sheetnames == [SHEET, NOTES_SHEET]
+    assert load_workbook(template).sheetnames == [SHEET, EXAMPLE_SHEET, NOTES_SHEET, LISTS_SHEET]
     # And the fair's own projects are imported again into it as a dry run
     again = _sheqia(
         database, "import", "projects", str(results), "--fair", str(edition), "--dry-run"

@@ -83,10 +83,15 @@ def export_results(edition: int, out: Path, public: bool) -> None:
 @export.command(name="template")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export_template(out: Path) -> None:
-    """The blank project-list template with its notes sheet."""
-    from api.spreadsheets.template import template_workbook
+    """The blank project-list template: drop-down lists, an example row and notes."""
+    from api.spreadsheets.template import template_choices, template_workbook
 
-    template_workbook().save(out)
+    settings = load_settings()
+
+    async def work() -> None:
+        template_workbook(await template_choices()).save(out)
+
+    run(settings, lambda: with_orm(settings, work))
     click.echo(f"已导出模板 / template written: {out}")
 
 

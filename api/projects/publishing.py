@@ -21,18 +21,16 @@ from tortoise.transactions import in_transaction
 from api.audit.log import record
 from api.auth.models import Account, Role
 from api.auth.permissions import require
-from api.catalog.models import CatalogItem, ServiceClass
+from api.catalog.models import SERVICE_CLASS_NAMES, CatalogItem, ServiceClass
 from api.db import fitting
-from api.errors import DomainError, ErrorCode, Problem
+from api.errors import DomainError, ErrorCode, Notice, Problem
 from api.fairs.models import Fair
 from api.money import MoneyError, to_money
 from api.places.models import District, Publisher, PublisherKind
 from api.projects.models import Procurement, Project, ProjectStatus, ProjectType
+from api.projects.staffing import raised, required_social_workers
 
 MAX_PROJECTS = 5_000
-# The city's rule: a project of CNY 100,000 or more needs at least 2 full-time social workers.
-BIG_PROJECT = Decimal("100000.00")
-BIG_PROJECT_SOCIAL_WORKERS = 2
 SERVICE_PERIOD_MONTHS = (1, 36)
 # The largest count a row can hold (32-bit columns, as GraphQL's Int).
 MAX_COUNT = 2**31 - 1
@@ -51,6 +49,10 @@ TEXT_FIELDS: dict[str, tuple[str, str, int, bool]] = {
     "community": ("community", "实施社区", 64, False),
     "qualifications": ("qualifications", "资质要求", 2_000, False),
 }
+
+EMPTY_CATALOG_ITEM = (
+    "目录编码不能为空：请填写政府购买服务目录中服务项目的编码，其类别须与服务类别一致。"
+)
 
 T = TypeVar("T")
 
@@ -350,6 +352,9 @@ class _RowCheck:
     def catalog_item(self) -> None:
         code = self.draft.catalog_item.strip()
         found = self.known.items.get(code)
+        if not code:
+            self.invalid("catalogItem", EMPTY_CATALOG_ITEM)
+            return
         if found is None:
             self.add(
                 ErrorCode.NOT_FOUND,
@@ -367,14 +372,15 @@ class _RowCheck:
         elif service_class != self.draft.service_class:
             self.invalid(
                 "catalogItem",
-                f"服务项目“{code}”属于 {service_class.value} 类，与项目的服务类别"
-                f" {self.draft.service_class.value} 不一致。",
+                f"服务项目“{code}”属于{SERVICE_CLASS_NAMES[service_class]}，与项目的服务类别"
+                f"“{SERVICE_CLASS_NAMES[self.draft.service_class]}”不一致。",
             )
 
 
-def _min_social_workers(draft: ProjectDraft) -> int:
-    given = draft.min_social_workers or 0
-    return max(given, BIG_PROJECT_SOCIAL_WORKERS) if draft.budget >= BIG_PROJECT else given
+def corrections(drafts: Sequence[ProjectDraft]) -> list[Notice]:
+    """What publishing sets on its own, by the city's rules, that differs from the list."""
+    found = (raised(i, d.budget, d.min_social_workers) for i, d in enumerate(drafts))
+    return [n for n in found if n is not None]
 
 
 def _row(fair_id: int, draft: ProjectDraft, known: Known, now: datetime) -> Project:
@@ -391,7 +397,7 @@ def _row(fair_id: int, draft: ProjectDraft, known: Known, now: datetime) -> Proj
         budget=draft.budget,
         city_funding=draft.city_funding,
         district_funding=draft.district_funding,
-        min_social_workers=_min_social_workers(draft),
+        min_social_workers=required_social_workers(draft.budget, draft.min_social_workers),
         key_support=draft.key_support,
         service_period_months=draft.service_period_months,
         beneficiaries=draft.beneficiaries.strip(),

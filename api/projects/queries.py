@@ -12,6 +12,7 @@ from tortoise.queryset import QuerySet
 
 from api.bidding.models import Bid, BidStatus
 from api.catalog.models import ServiceClass
+from api.projects import search
 from api.projects.models import Procurement, Project, ProjectStatus
 
 # Statuses the public sees: a draft is its publisher's business until published.
@@ -78,8 +79,9 @@ def _filter_terms(qs: QuerySet[Project], q: ProjectQuery) -> QuerySet[Project]:
     if q.key_support is not None:
         qs = qs.filter(key_support=q.key_support)
     if q.search:
-        # A plain substring match: Chinese has no word boundaries for a tokenizer to use.
-        qs = qs.filter(Q(title__icontains=q.search) | Q(description__icontains=q.search))
+        # What people mean: synonyms, class and catalogue names, ranked (see the module).
+        words = search.words_of(q.search)
+        qs = qs.filter(search.condition(words)).annotate(**{search.RANK: search.rank(words)})
     return qs
 
 

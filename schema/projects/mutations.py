@@ -6,9 +6,9 @@ from typing import Annotated
 
 import strawberry
 
-from api.projects.publishing import MAX_PROJECTS, publish_projects
+from api.projects.publishing import MAX_PROJECTS, corrections, publish_projects
 from schema.context import Info
-from schema.errors import UserError
+from schema.errors import UserError, UserNotice, user_notices
 from schema.payloads import attempt
 from schema.projects.inputs import ProjectInput
 from schema.projects.types import Project
@@ -22,6 +22,11 @@ class PublishProjectsPayload:
     )
     errors: list[UserError] = strawberry.field(
         description='错误；为空表示成功。每个有问题的行都会报告，如 ["projects", "3", "budget"]。'
+    )
+    warnings: list[UserNotice] = strawberry.field(
+        description="按规定自动处理、发布后与清单不同之处（如预算 10 万元及以上的项目，最少持证"
+        '社工提高到 2 人），如 ["projects", "3", "minSocialWorkers"]；被拒绝时同样列出。'
+        " What publishing set differently from the list by the rules."
     )
 
 
@@ -44,5 +49,7 @@ class ProjectsMutation:
         work = publish_projects(info.context.account, pk_or_none(fair, "Fair"), drafts)
         rows, errors = await attempt(work)
         return PublishProjectsPayload(
-            projects=[Project.from_row(r) for r in rows or []], errors=errors
+            projects=[Project.from_row(r) for r in rows or []],
+            errors=errors,
+            warnings=user_notices(corrections(drafts)),
         )

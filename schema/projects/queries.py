@@ -7,8 +7,9 @@ import strawberry
 from api.auth.models import Role
 from api.projects.models import Project as ProjectRow
 from api.projects.queries import ProjectQuery, draft_visible, project_queryset
+from api.projects.search import RANK
 from schema import preload
-from schema.connections import connection, fetch_page
+from schema.connections import connection, fetch_page, fetch_ranked_page
 from schema.context import Info
 from schema.errors import QueryError
 from schema.projects.types import Project, ProjectConnection, ProjectFilter
@@ -53,8 +54,12 @@ async def project_connection(
     filter: ProjectFilter | None,
     fair_id: int | None = None,
 ) -> ProjectConnection:
-    query = preload.shape_projects(info, project_queryset(project_query(info, filter, fair_id)))
-    page = await fetch_page(query, first, after, info)
+    q = project_query(info, filter, fair_id)
+    query = preload.shape_projects(info, project_queryset(q))
+    if q.search:  # a search is ranked: best matches first
+        page = await fetch_ranked_page(query, RANK, first, after)
+    else:
+        page = await fetch_page(query, first, after, info)
     await preload.projects_page(info, page.rows)
     return connection(page, Project.from_row)
 

@@ -89,7 +89,11 @@ class ProjectFilter:
         default=None, description="是否年度重点扶持类项目。Key-support list."
     )
     search: str | None = strawberry.field(
-        default=None, description="在标题和简介中搜索中文子串。Chinese substring search."
+        default=None,
+        description="按人们的说法搜索：标题、简介、目录服务项目名称、服务类别名称及同义词"
+        "（如“养老”也找为老服务、助老、老年人）；以空格分隔的多个词须都符合；结果按相关度排序。"
+        " Search what people mean: title, description, catalogue item and class names, and"
+        " reviewed synonyms; every space-separated word must match; ranked by relevance.",
     )
 
 

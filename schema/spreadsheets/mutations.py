@@ -9,7 +9,7 @@ command line: the same checks, all rows or none.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from starlette.datastructures import UploadFile
@@ -17,11 +17,11 @@ from strawberry.file_uploads import Upload
 
 from api.auth.models import Account, Role
 from api.auth.permissions import require
-from api.errors import DomainError, Problem
-from api.spreadsheets.importing import ImportResult, import_projects
+from api.errors import DomainError, Notice, Problem
+from api.spreadsheets.importing import ImportRefused, ImportResult, import_projects
 from api.spreadsheets.reading import refuse, size_text
 from schema.context import Info
-from schema.errors import user_errors
+from schema.errors import user_errors, user_notices
 from schema.projects.types import Project
 from schema.relay import pk_or_none
 from schema.spreadsheets.types import ImportProjectsPayload
@@ -53,8 +53,10 @@ class SpreadsheetsMutation:
             result = await _import(info.context.account, fair, file, dry_run, limit)
         except DomainError as refusal:
             errors = user_errors(DomainError([_on_form(p) for p in refusal.problems]))
+            notices = refusal.notices if isinstance(refusal, ImportRefused) else []
             return ImportProjectsPayload(
                 errors=errors,
+                warnings=user_notices([_on_form(n) for n in notices]),
                 row_count=0,
                 total_budget=Decimal("0.00"),
                 dry_run=dry_run,
@@ -62,6 +64,7 @@ class SpreadsheetsMutation:
             )
         return ImportProjectsPayload(
             errors=[],
+            warnings=user_notices([_on_form(n) for n in result.notices]),
             row_count=result.rows,
             total_budget=result.budget,
             dry_run=result.dry_run,
@@ -93,15 +96,22 @@ async def _read(file: object, limit: int) -> bytes:
         await file.close()
 
 
-def _on_form(problem: Problem) -> Problem:
+Addressed = TypeVar("Addressed", Problem, Notice)
+
+
+def _on_form(problem: Addressed) -> Addressed:
     """A problem addressed to the form's file input: ``["file", "rows", n, 列名]``.
 
     The service addresses cells as ``["rows", n, 列名]``, the file as ``["file"]`` and an
     empty or oversized list as ``["projects"]``; the fair and the account keep their own.
     """
-    field = problem.field or []
+    field: list[str] = list(problem.field or [])
     if field[:1] == ["rows"]:
-        return Problem(problem.code, problem.message, ["file", *field])
-    if field[:1] == ["projects"]:
-        return Problem(problem.code, problem.message, ["file"])
-    return problem
+        where = ["file", *field]
+    elif field[:1] == ["projects"]:
+        where = ["file"]
+    else:
+        return problem
+    if isinstance(problem, Notice):
+        return Notice(problem.message, where)
+    return Problem(problem.code, problem.message, where)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import strawberry
 
-from schema.errors import UserError
+from schema.errors import UserError, UserNotice
 from schema.projects.types import Project
 
 
@@ -17,6 +17,12 @@ class ImportProjectsPayload:
         '路径为 ["file", "rows", 行号（表头为第 1 行）, 列名]，如 ["file", "rows", "12", '
         '"预算（元）"]；整个文件的问题为 ["file"]。'
         " Empty on success; each bad cell by row number and column header."
+    )
+    warnings: list[UserNotice] = strawberry.field(
+        description="提醒，成功和被拒绝时都会列出：跳过的合计行、按系统中名称识别的发布单位"
+        "全称、按规定提高的最少持证社工等，路径同 errors。"
+        " Notices (skipped total rows, publisher titles read as names, numbers raised by the"
+        " rules), addressed as errors are; given with a refusal as well."
     )
     row_count: int = strawberry.field(
         description="文件中的项目行数（被拒绝时为 0）。Project rows in the file (0 if refused)."

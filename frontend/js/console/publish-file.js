@@ -10,12 +10,20 @@ const IMPORT = `
 mutation ImportProjects($fair: ID!, $file: Upload!, $dryRun: Boolean) {
   importProjects(fair: $fair, file: $file, dryRun: $dryRun) {
     errors { code field message }
+    warnings { field message }
     rowCount totalBudget dryRun
     projects { id code title }
   }
 }`;
 
 const ACCEPT = ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv";
+
+/** A warning with its place: ["file", "rows", "7"] → 第 7 行：…（the header is row 1）. */
+function warningText({ field, message }) {
+  const [root, kind, row, column] = field ?? [];
+  if (root !== "file" || kind !== "rows") return message;
+  return column ? t("upload.cellNote", { row, column, message }) : t("upload.rowNote", { row, message });
+}
 
 export default {
   name: "PublishFileSection",
@@ -28,6 +36,7 @@ export default {
       sending: "", // "check" or "publish" while a request runs
       general: [],
       rowErrors: [], // { row, column, text }
+      warnings: [], // what the import did on its own: skipped 合计 rows, raised numbers
       checked: null, // the payload of a dry run that passed
       published: [],
       accept: ACCEPT,
@@ -41,6 +50,7 @@ export default {
     clear() {
       this.general = [];
       this.rowErrors = [];
+      this.warnings = [];
       this.checked = null;
       this.published = [];
     },
@@ -55,6 +65,7 @@ export default {
       try {
         const variables = { fair: this.fair.id, dryRun };
         const result = await uploadMutation(IMPORT, variables, "file", this.file, "importProjects");
+        this.warnings = (result.payload.warnings ?? []).map(warningText);
         if (result.ok) this.done(result.payload);
         else this.show(result.errors);
       } catch (error) {
@@ -100,6 +111,10 @@ export default {
         </p>
       </form>
       <form-alert :messages="general" />
+      <div v-if="warnings.length" class="notice" role="status">
+        <p>{{ t('publish.warnings') }}</p>
+        <ul><li v-for="w in warnings" :key="w">{{ w }}</li></ul>
+      </div>
       <p v-if="checked" class="success" role="status">{{ t('upload.checked', { n: count(checked.rowCount), budget: yuan(checked.totalBudget) }) }}</p>
       <div v-if="published.length" class="success" role="status">
         <p>{{ t('publish.done', { n: published.length }) }}</p>

@@ -1,32 +1,15 @@
 // 发布项目清单: upload a filled template (publish-file.js), or paste the project list from
-// a spreadsheet (one project a row), check it in the preview, publish all or nothing.
-// Problems are shown on their row and column.
-import { gql, mutate, problemText } from "../api.js";
-import { parseTable } from "../csv.js";
-import { PROCUREMENTS, PROJECT_TYPES, SERVICE_CLASSES } from "../enums.js";
-import { parseCount, parseMoney } from "../format.js";
+// a spreadsheet (the template's rows with their header, one project a row), check it, then
+// publish all or nothing. The pasted table goes to the server as a CSV file through the
+// same import as an uploaded file, so both accept the same columns, header variants,
+// amounts (4.5万元) and marks (√ ×); problems are shown on their row and column.
+import { gql, problemText } from "../api.js";
+import { parseTable, templateColumn, toCsv } from "../csv.js";
 import { t } from "../i18n.js";
-import { MESSAGES } from "../messages.js";
 import { session } from "../session.js";
-import { FieldErrors, FormAlert } from "../components/states.js";
+import { uploadMutation } from "../upload.js";
+import { FormAlert } from "../components/states.js";
 import PublishFileSection from "./publish-file.js";
-
-const COLUMNS = [
-  { key: "code", required: true },
-  { key: "title", required: true },
-  { key: "description", required: true },
-  { key: "serviceClass", required: true, kind: "serviceClass", values: SERVICE_CLASSES },
-  { key: "projectType", required: true, kind: "projectType", values: PROJECT_TYPES },
-  { key: "procurement", required: true, kind: "procurement", values: PROCUREMENTS },
-  { key: "budget", required: true, kind: "money" },
-  { key: "minSocialWorkers", kind: "count" },
-  { key: "servicePeriodMonths", required: true, kind: "count" },
-  { key: "beneficiaries", required: true },
-  { key: "community" },
-  { key: "catalogItem", required: true },
-  { key: "communityOpinion", required: true }, // the city publishes nothing without it
-  { key: "keySupport", kind: "bool" },
-];
 
 const LOOKUPS = `
 query PublishLookups($district: ID) {
@@ -35,66 +18,30 @@ query PublishLookups($district: ID) {
   catalogItems { code name serviceClass negativeList }
 }`;
 
-const PUBLISH = `
-mutation PublishProjects($fair: ID!, $projects: [ProjectInput!]!) {
-  publishProjects(fair: $fair, projects: $projects) {
-    projects { id code title }
+const IMPORT = `
+mutation ImportPastedProjects($fair: ID!, $file: Upload!, $dryRun: Boolean) {
+  importProjects(fair: $fair, file: $file, dryRun: $dryRun) {
     errors { code field message }
+    warnings { field message }
+    rowCount totalBudget dryRun
+    projects { id code title }
   }
 }`;
 
-/**
- * The column a header cell names: its Chinese or English label or the API's field name,
- * exactly, or else the longest Chinese label it starts with ("服务周期（月）", "预算（元）").
- */
-function columnOf(header) {
-  const text = header.trim().toLowerCase();
-  const labels = COLUMNS.map((c) => [c, ...MESSAGES[`publish.col.${c.key}`]]);
-  const exact = labels.find(([c, zh, en]) => text === c.key.toLowerCase() || text === zh || text === en.toLowerCase());
-  if (exact) return exact[0];
-  const prefixed = labels
-    .filter(([, zh]) => text.startsWith(zh.replace(/（.*$/, "")))
-    .sort((a, b) => b[1].length - a[1].length);
-  return prefixed[0]?.[0];
-}
+// The example's columns: the template's own headers, as a copied block of the template has.
+const EXAMPLE_HEADERS = ["项目编号", "项目名称", "项目简介", "服务类别", "项目类型", "采购方式", "预算（元）", "最少持证社工", "服务周期（月）", "服务对象", "实施社区", "目录编码", "社区/街道意见", "重点扶持"];
+const PLACE_COLUMNS = ["发布单位", "实施区"];
 
-/** An enum value from its name or its label in either language ("为老", "ELDERLY", "Elderly"). */
-function enumValue(kind, values, cell) {
-  const text = cell.trim();
-  return values.find((value) => {
-    if (value === text.toUpperCase()) return true;
-    const [zh, en] = MESSAGES[`${kind}.${value}`];
-    return zh === text || (text.length >= 2 && zh.startsWith(text)) || en.toLowerCase() === text.toLowerCase();
-  });
-}
-
-function cellValue(column, cell) {
-  if (cell === "") return { value: null, error: column.required ? "form.required" : null };
-  switch (column.kind) {
-    case "serviceClass":
-    case "projectType":
-    case "procurement": {
-      const value = enumValue(column.kind, column.values, cell);
-      return value ? { value } : { value: null, error: "publish.unknownValue" };
-    }
-    case "money": {
-      const value = parseMoney(cell);
-      return value ? { value } : { value: null, error: "form.moneyFormat" };
-    }
-    case "count": {
-      const value = parseCount(cell);
-      return value === null ? { value: null, error: "form.countFormat" } : { value };
-    }
-    case "bool":
-      return { value: /^(是|y|yes|true|1|√)$/i.test(cell) };
-    default:
-      return { value: cell };
-  }
+/** A server message's place: ["file", "rows", "3", "预算（元）"] → { index: 1, column }. */
+function cellOf(field) {
+  const [root, kind, row, column] = field ?? [];
+  if (root !== "file" || kind !== "rows" || !/^\d+$/.test(row ?? "")) return null;
+  return { index: Number(row) - 2, column: column ?? "" }; // the pasted header is row 1
 }
 
 export default {
   name: "PublishSection",
-  components: { FieldErrors, FormAlert, PublishFileSection },
+  components: { FormAlert, PublishFileSection },
   props: { fair: { type: Object, default: null } },
   data() {
     return {
@@ -104,10 +51,13 @@ export default {
       catalog: [],
       district: session.account?.publisher?.district.id ?? "",
       publisher: session.account?.publisher?.id ?? "",
-      serverErrors: {}, // row index → { column key → [text] }
+      rowErrors: {}, // row index → [{ column, text }]
       general: [],
+      warnings: [],
+      checked: null, // the payload of a check that passed
       published: [],
-      sending: false,
+      publishedWarnings: [],
+      sending: "", // "check" or "publish" while a request runs
       lookupError: "",
     };
   },
@@ -117,39 +67,23 @@ export default {
     },
     table() {
       const rows = parseTable(this.text);
-      if (!rows.length) return { columns: [], rows: [], headerError: null };
-      const columns = rows[0].map(columnOf);
-      const missing = COLUMNS.filter((c) => c.required && !columns.includes(c));
-      const headerError = missing.length ? t("publish.missingColumns", { names: missing.map((c) => t(`publish.col.${c.key}`)).join("、") }) : null;
-      const parsed = rows.slice(1).map((cells) => {
-        const input = {};
-        const errors = {};
-        COLUMNS.forEach((column) => {
-          const index = columns.indexOf(column);
-          const { value, error } = cellValue(column, index >= 0 ? cells[index] ?? "" : "");
-          if (error) errors[column.key] = [t(error)];
-          else if (value !== null) input[column.key] = value;
-        });
-        return { cells, input, errors };
-      });
-      return { columns, rows: parsed, headerError };
+      if (!rows.length) return { header: [], columns: [], rows: [] };
+      return { header: rows[0], columns: rows[0].map(templateColumn), rows: rows.slice(1) };
     },
-    clientErrors() {
-      return this.table.rows.some((row) => Object.keys(row.errors).length);
+    /** The publisher and district chosen above, by the names the import reads. */
+    place() {
+      if (this.ownPublisher) return [this.ownPublisher.name, this.ownPublisher.district.name];
+      const publisher = this.publishers.find((p) => p.id === this.publisher);
+      return publisher ? [publisher.name, publisher.district.name] : null;
+    },
+    namesPlaces() {
+      return PLACE_COLUMNS.every((column) => this.table.columns.includes(column));
     },
     errorList() {
-      const list = [];
-      this.table.rows.forEach((row, i) => {
-        const byColumn = { ...row.errors, ...(this.serverErrors[i] ?? {}) };
-        for (const [key, messages] of Object.entries(byColumn)) {
-          for (const message of messages) {
-            list.push(key === ""
-              ? t("publish.rowErrorNoColumn", { row: i + 1, message })
-              : t("publish.rowError", { row: i + 1, column: t(`publish.col.${key}`), message }));
-          }
-        }
-      });
-      return list;
+      return Object.entries(this.rowErrors).flatMap(([index, errors]) =>
+        errors.map((error) => (error.column
+          ? t("publish.rowError", { row: Number(index) + 1, column: error.column, message: error.text })
+          : t("publish.rowErrorNoColumn", { row: Number(index) + 1, message: error.text }))));
     },
   },
   watch: {
@@ -160,8 +94,7 @@ export default {
       }
     },
     text() {
-      this.serverErrors = {};
-      this.general = [];
+      this.clear();
     },
   },
   created() {
@@ -178,63 +111,89 @@ export default {
         this.lookupError = problemText(error);
       }
     },
+    clear() {
+      this.rowErrors = {};
+      this.general = [];
+      this.warnings = [];
+      this.checked = null;
+    },
     columnsText() {
-      return COLUMNS.map((c) => t(`publish.col.${c.key}`)).join("、");
+      return EXAMPLE_HEADERS.join("、");
     },
     cellClass(rowIndex, column) {
-      if (!column) return "";
-      const server = this.serverErrors[rowIndex]?.[column.key];
-      return this.table.rows[rowIndex].errors[column.key] || server ? "cell-error" : "";
+      const errors = this.rowErrors[rowIndex] ?? [];
+      return column && errors.some((e) => e.column === column) ? "cell-error" : "";
+    },
+    /** The pasted table as a CSV file, with the chosen publisher and district as columns
+     * (a pasted 发布单位 / 实施区 column comes first, so it wins). */
+    pastedFile() {
+      const [header, ...rows] = parseTable(this.text);
+      const extra = this.place ?? [];
+      const table = [[...header, ...(extra.length ? PLACE_COLUMNS : [])], ...rows.map((r) => [...r, ...extra])];
+      return new File([toCsv(table)], "粘贴的项目清单.csv", { type: "text/csv" });
     },
     async example() {
       await this.lookups; // the example names real catalogue items
       const item = (cls) => this.catalog.find((c) => c.serviceClass === cls)?.code ?? "";
       const stamp = Date.now().toString(36).slice(-4).toUpperCase();
-      const header = COLUMNS.map((c) => t(`publish.col.${c.key}`)).join("\t");
+      const year = new Date().getFullYear();
       const rows = [
-        [`${new Date().getFullYear()}-NEW-${stamp}1`, "社区长者助餐服务项目", "为社区 80 岁以上独居老人提供每日助餐和探访。", "为老服务", "社区公益服务", "直接认领", "80000.00", "0", "12", "独居老人 60 人", "", item("ELDERLY"), "社区居委会同意实施", "否"],
-        [`${new Date().getFullYear()}-NEW-${stamp}2`, "青少年课后成长营", "为双职工家庭子女提供课后托管与成长小组。", "为小服务", "社区公共服务", "竞争性评审", "150000.00", "2", "12", "青少年 120 人", "", item("CHILDREN"), "街道同意实施", "是"],
+        [`${year}-NEW-${stamp}1`, "社区长者助餐服务项目", "为社区 80 岁以上独居老人提供每日助餐和探访。", "为老服务", "社区公益服务", "直接认领", "80000.00", "0", "12", "独居老人 60 人", "", item("ELDERLY"), "社区居委会同意实施", "否"],
+        [`${year}-NEW-${stamp}2`, "青少年课后成长营", "为双职工家庭子女提供课后托管与成长小组。", "为小服务", "社区公共服务", "竞争性评审", "150000.00", "2", "12", "青少年 120 人", "", item("CHILDREN"), "街道同意实施", "是"],
       ];
-      this.text = [header, ...rows.map((r) => r.join("\t"))].join("\n");
+      this.text = [EXAMPLE_HEADERS, ...rows].map((r) => r.join("\t")).join("\n");
     },
-    async publish() {
-      this.general = [];
-      this.serverErrors = {};
+    async send(dryRun) {
+      this.clear();
       this.published = [];
+      this.publishedWarnings = [];
       if (!this.fair) return;
-      if (!this.publisher) {
+      if (!this.table.rows.length) {
+        this.general = [t("publish.empty")];
+        return;
+      }
+      if (!this.place && !this.namesPlaces) {
         this.general = [t("publish.choosePublisher")];
         return;
       }
-      if (this.table.headerError || this.clientErrors || !this.table.rows.length) {
-        this.general = [this.table.headerError ?? (this.table.rows.length ? t("publish.fixRows") : t("publish.empty"))];
-        return;
-      }
-      const district = this.ownPublisher ? this.ownPublisher.district.id : this.district;
-      const projects = this.table.rows.map((row) => ({ ...row.input, publisher: this.publisher, district }));
-      this.sending = true;
+      this.sending = dryRun ? "check" : "publish";
       try {
-        const result = await mutate(PUBLISH, { fair: this.fair.id, projects }, "publishProjects");
-        if (result.ok) {
-          this.published = result.payload.projects;
-          this.text = "";
-          return;
-        }
-        for (const error of result.errors) {
-          const [root, index, field] = error.field ?? [];
-          if (root === "projects" && index !== undefined && /^\d+$/.test(index)) {
-            const row = (this.serverErrors[Number(index)] ??= {});
-            const key = COLUMNS.some((c) => c.key === field) ? field : "";
-            (row[key] ??= []).push(error.text);
-          } else {
-            this.general.push(error.text);
-          }
-        }
+        const variables = { fair: this.fair.id, dryRun };
+        const result = await uploadMutation(IMPORT, variables, "file", this.pastedFile(), "importProjects");
+        this.warnings = (result.payload.warnings ?? []).map((w) => this.located(w.field, w.message));
+        if (result.ok) this.done(result.payload);
+        else this.show(result.errors);
       } catch (error) {
         this.general = [problemText(error)];
       } finally {
-        this.sending = false;
+        this.sending = "";
       }
+    },
+    located(field, message) {
+      const cell = cellOf(field);
+      if (!cell) return message;
+      return cell.column
+        ? t("publish.rowError", { row: cell.index + 1, column: cell.column, message })
+        : t("publish.rowErrorNoColumn", { row: cell.index + 1, message });
+    },
+    done(payload) {
+      if (payload.dryRun) {
+        this.checked = payload;
+        return;
+      }
+      this.published = payload.projects;
+      this.publishedWarnings = this.warnings; // kept with the result: the text is cleared
+      this.text = "";
+    },
+    show(errors) {
+      const byRow = {};
+      for (const error of errors) {
+        const cell = cellOf(error.field);
+        if (cell && cell.index >= 0) (byRow[cell.index] ??= []).push({ column: cell.column, text: error.text });
+        else this.general.push(error.text);
+      }
+      this.rowErrors = byRow;
+      if (Object.keys(byRow).length) this.general.unshift(t("publish.fixRows"));
     },
   },
   template: `
@@ -247,8 +206,9 @@ export default {
       <div v-if="published.length" class="success" role="status">
         <p>{{ t('publish.done', { n: published.length }) }}</p>
         <ul><li v-for="p in published" :key="p.id"><a :href="href('/project/' + p.id)">{{ p.code }} {{ p.title }}</a></li></ul>
+        <ul v-if="publishedWarnings.length" class="warnings"><li v-for="w in publishedWarnings" :key="w">{{ w }}</li></ul>
       </div>
-      <form class="card" novalidate @submit.prevent="publish">
+      <form class="card" novalidate @submit.prevent="send(false)">
         <form-alert :messages="general" />
         <div class="form-grid">
           <div class="field">
@@ -285,20 +245,25 @@ export default {
         </div>
         <p class="actions">
           <button type="button" class="button secondary" @click="example">{{ t('publish.example') }}</button>
-          <button type="submit" class="button" :disabled="sending || !fair">{{ sending ? t('state.sending') : t('publish.submit', { n: table.rows.length }) }}</button>
+          <button type="button" class="button secondary" :disabled="!!sending || !fair" @click="send(true)">{{ sending === 'check' ? t('state.sending') : t('publish.check') }}</button>
+          <button type="submit" class="button" :disabled="!!sending || !fair">{{ sending === 'publish' ? t('state.sending') : t('publish.submit', { n: table.rows.length }) }}</button>
         </p>
+        <p v-if="checked" class="success" role="status">{{ t('publish.checked', { n: count(checked.rowCount), budget: yuan(checked.totalBudget) }) }}</p>
+        <div v-if="warnings.length" class="notice" role="status">
+          <p>{{ t('publish.warnings') }}</p>
+          <ul><li v-for="w in warnings" :key="w">{{ w }}</li></ul>
+        </div>
       </form>
 
       <section v-if="table.rows.length" class="card" aria-labelledby="preview-title">
         <h3 id="preview-title">{{ t('publish.preview', { n: table.rows.length }) }}</h3>
-        <p v-if="table.headerError" class="field-error">{{ table.headerError }}</p>
         <div class="table-wrap">
           <table class="preview">
-            <thead><tr><th scope="col">#</th><th v-for="(column, i) in table.columns" :key="i" scope="col">{{ column ? t('publish.col.' + column.key) : t('publish.ignored') }}</th></tr></thead>
+            <thead><tr><th scope="col">#</th><th v-for="(column, i) in table.columns" :key="i" scope="col">{{ column ?? t('publish.ignored') }}</th></tr></thead>
             <tbody>
-              <tr v-for="(row, r) in table.rows" :key="r" :class="{ 'row-error': Object.keys(row.errors).length || serverErrors[r] }">
+              <tr v-for="(cells, r) in table.rows" :key="r" :class="{ 'row-error': rowErrors[r] }">
                 <th scope="row">{{ r + 1 }}</th>
-                <td v-for="(column, c) in table.columns" :key="c" :class="cellClass(r, column)">{{ row.cells[c] }}</td>
+                <td v-for="(column, c) in table.columns" :key="c" :class="cellClass(r, column)">{{ cells[c] }}</td>
               </tr>
             </tbody>
           </table>
