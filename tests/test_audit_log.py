@@ -101,3 +101,12 @@ async def test_a_filter_on_something_that_is_not_a_project_is_refused(gql):
         AUDIT, {"newestFirst": True, "project": to_global_id("Fair", 1)}, token=token
     )
     assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_name_longer_than_any_stored_finds_nothing_rather_than_failing(gql):
+    # Given an organizer reading the log
+    token = await token_for(Role.ORGANIZER)
+    # When the person or action asked for is longer than any stored one can be
+    found = await audit(gql, token, actor="0" * 65, action="a" * 49)
+    # Then the answer is an empty page, not an internal error
+    assert found["totalCount"] == 0 and found["edges"] == []
