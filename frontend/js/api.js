@@ -160,6 +160,26 @@ export async function sendForm(form, document, variables, field, fields) {
   return null;
 }
 
+/**
+ * Sends an action's mutation (a button or a one-field form): busy while it runs, every
+ * refusal as a line in `state.errors`, one Idempotency-Key per press. Returns the payload
+ * on success, null when `state.errors` says why not.
+ */
+export async function sendAction(state, document, variables, field) {
+  state.sending = true;
+  state.errors = [];
+  try {
+    const result = await mutateRetryingOnce(document, variables, field, newIdempotencyKey());
+    if (result.ok) return result.payload;
+    state.errors = result.errors.map((e) => e.text);
+  } catch (error) {
+    state.errors = [problemText(error)];
+  } finally {
+    state.sending = false;
+  }
+  return null;
+}
+
 async function mutateRetryingOnce(document, variables, field, idempotencyKey) {
   try {
     return await mutate(document, variables, field, { idempotencyKey });

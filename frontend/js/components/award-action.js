@@ -1,6 +1,6 @@
 // 立项: the organizer (or the project's own publisher) awards a project —
 // a DIRECT project's claim is confirmed, a COMPETITIVE one goes to its top-ranked bid.
-import { mutate, problemText } from "../api.js";
+import { sendAction } from "../api.js";
 
 const AWARD = `
 mutation AwardProject($project: ID!) {
@@ -24,20 +24,10 @@ export const AwardAction = {
   },
   methods: {
     async award() {
-      this.sending = true;
-      this.errors = [];
-      try {
-        const result = await mutate(AWARD, { project: this.project.id }, "awardProject");
-        if (result.ok) {
-          this.done = result.payload.award;
-          this.$emit("awarded", result.payload);
-        } else {
-          this.errors = result.errors.map((e) => e.text);
-        }
-      } catch (error) {
-        this.errors = [problemText(error)];
-      } finally {
-        this.sending = false;
+      const payload = await sendAction(this, AWARD, { project: this.project.id }, "awardProject");
+      if (payload) {
+        this.done = payload.award;
+        this.$emit("awarded", payload);
       }
     },
   },

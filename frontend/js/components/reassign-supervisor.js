@@ -1,6 +1,6 @@
 // 更换督导 (organizers): the engine's alternatives for the project's supervisor, best fit
 // first with the reasons, and the change made with a reason.
-import { gql, mutate, problemText } from "../api.js";
+import { gql, problemText, sendAction } from "../api.js";
 
 const CANDIDATES = `
 query SupervisorCandidates($id: ID!) {
@@ -40,21 +40,11 @@ export const ReassignSupervisor = {
       }
     },
     async send() {
-      this.sending = true;
-      this.errors = [];
-      try {
-        const variables = { project: this.project.id, supervisor: this.chosen, reason: this.reason };
-        const result = await mutate(REASSIGN, variables, "reassignSupervisor");
-        if (result.ok) {
-          this.open = false;
-          this.$emit("reassigned", result.payload);
-        } else {
-          this.errors = result.errors.map((e) => e.text);
-        }
-      } catch (error) {
-        this.errors = [problemText(error)];
-      } finally {
-        this.sending = false;
+      const variables = { project: this.project.id, supervisor: this.chosen, reason: this.reason };
+      const payload = await sendAction(this, REASSIGN, variables, "reassignSupervisor");
+      if (payload) {
+        this.open = false;
+        this.$emit("reassigned", payload);
       }
     },
   },

@@ -1,7 +1,7 @@
 // 撤回项目: the project's publisher or the organizer takes a project nobody has claimed or
 // been awarded off the table, with a reason; bids on it are released and their
 // organizations see the reason.
-import { mutate, problemText } from "../api.js";
+import { sendAction } from "../api.js";
 
 const WITHDRAW_PROJECT = `
 mutation WithdrawProject($project: ID!, $reason: String!) {
@@ -20,20 +20,11 @@ export const WithdrawProject = {
   },
   methods: {
     async send() {
-      this.sending = true;
-      this.errors = [];
-      try {
-        const result = await mutate(WITHDRAW_PROJECT, { project: this.project.id, reason: this.reason }, "withdrawProject");
-        if (result.ok) {
-          this.open = false;
-          this.$emit("withdrawn", result.payload);
-        } else {
-          this.errors = result.errors.map((e) => e.text);
-        }
-      } catch (error) {
-        this.errors = [problemText(error)];
-      } finally {
-        this.sending = false;
+      const variables = { project: this.project.id, reason: this.reason };
+      const payload = await sendAction(this, WITHDRAW_PROJECT, variables, "withdrawProject");
+      if (payload) {
+        this.open = false;
+        this.$emit("withdrawn", payload);
       }
     },
   },
